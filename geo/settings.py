@@ -1,0 +1,35 @@
+"""Settings read once from the environment at start-up.
+
+In a Streamlit server these values are shared by every session: treat them as read-only.
+
+CONFLICTMAP_STORE
+    Path of the GeoPackage store (default: ``data/conflictmap.gpkg`` in the project).
+CONFLICTMAP_DATABASE_URL
+    ``postgresql://...`` to use a PostGIS store instead of the GeoPackage file.
+CONFLICTMAP_CACHE_DIR
+    Where derived indexes (the gazetteer index) are cached (default ``~/.cache/conflictmap``).
+CONFLICTMAP_BOUNDARIES
+    A folder or file of admin boundaries (GeoJSON/GeoPackage, OCHA COD-AB fields) for admin areas.
+CONFLICTMAP_OFFLINE
+    "1" to serve Leaflet and plugins from the app itself instead of CDNs (default "1").
+CONFLICTMAP_TILES
+    Base-map tile URL template, "osm" for OpenStreetMap, or "none" (default "none" when offline).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+EVENTS_DIR = DATA_DIR / "events"
+
+STORE_PATH = Path(os.environ.get("CONFLICTMAP_STORE", DATA_DIR / "conflictmap.gpkg"))
+DATABASE_URL: str | None = os.environ.get("CONFLICTMAP_DATABASE_URL") or None
+CACHE_DIR = Path(
+    os.environ.get("CONFLICTMAP_CACHE_DIR", Path.home() / ".cache" / "conflictmap")
+).expanduser()
+BOUNDARIES: str | None = os.environ.get("CONFLICTMAP_BOUNDARIES") or None
+OFFLINE: bool = os.environ.get("CONFLICTMAP_OFFLINE", "1") not in ("0", "false", "no")
+TILES: str = os.environ.get("CONFLICTMAP_TILES", "none" if OFFLINE else "osm")

@@ -1,0 +1,431 @@
+"""EventStore: where events live. A GeoPackage file by default; PostGIS for teams.
+
+The interface is small on purpose (add, get, update, delete, load, history, revision) so that a
+second backend can sit behind it. Every write is one transaction: an add of a thousand events stores
+all of them or none, and a reader never sees half a write.
+
+The GeoPackage holds one point layer, ``events``, that QGIS opens directly, with the event columns
+as typed fields (dates as DATE), an R-tree spatial index, and two attribute tables: ``event_history``
+(who changed what, when) and ``conflictmap_meta`` (schema version, revision counter).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal, Protocol
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo import gpkg, settings
+from geo import schema as S
+from geo.errors import ConflictError, NotFoundError, Problem, StoreError, ValidationError
+
+TABLE = "events"
+HISTORY_TABLE = "event_history"
+META_TABLE = "conflictmap_meta"
+SCHEMA_VERSION = 1
+_SQL_TYPES = {"str": "TEXT", "int": "INTEGER", "float": "REAL", "date": "DATE", "timestamp": "DATETIME"}
+
+OnExisting = Literal["skip", "replace", "error"]
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """What an add did: ids stored anew, ids replaced, ids already present and left alone."""
+
+    added: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+class EventStore(Protocol):
+    """What every store offers; the dashboard and the CLI speak only this."""
+
+    def add(
+        self, events: pd.DataFrame, *, on_existing: OnExisting = "skip", user: str | None = None
+    ) -> AddResult: ...
+
+    def get(self, event_id: str) -> pd.Series: ...
+
+    def update(
+        self,
+        event_id: str,
+        changes: Mapping[str, object],
+        *,
+        expected_version: int,
+        user: str | None = None,
+    ) -> pd.Series: ...
+
+    def delete(
+        self, event_id: str, *, expected_version: int | None = None, user: str | None = None
+    ) -> None: ...
+
+    def load(self) -> gpd.GeoDataFrame: ...
+
+    def history(self, event_id: str) -> pd.DataFrame: ...
+
+    def revision(self) -> int: ...
+
+
+def open_store(target: str | Path | None = None) -> EventStore:
+    """The store named by ``target`` (a path or ``postgresql://`` URL), else by the settings."""
+    target = target if target is not None else (settings.DATABASE_URL or settings.STORE_PATH)
+    text = str(target)
+    if text.startswith(("postgresql://", "postgres://")):
+        from geo.store_postgis import PostGISStore  # optional dependency (psycopg)
+
+        return PostGISStore(text)
+    return GeoPackageStore(Path(text))
+
+
+# --- value conversion between typed frames and SQL rows ------------------------------------------
+def _column_to_sql(series: pd.Series, kind: str) -> list[object]:
+    if kind == "date":
+        text = series.dt.strftime("%Y-%m-%d")
+        return text.astype(object).where(series.notna(), None).tolist()
+    if kind == "timestamp":
+        text = series.dt.strftime("%Y-%m-%dT%H:%M:%S.%f").str.slice(0, 23) + "Z"
+        return text.astype(object).where(series.notna(), None).tolist()
+    if kind == "int":
+        return [None if v is pd.NA else int(v) for v in series.astype(object)]
+    if kind == "float":
+        return [None if v != v else float(v) for v in series.to_numpy(dtype="float64")]
+    return series.astype(object).where(series.notna(), None).tolist()
+
+
+def frame_to_rows(frame: pd.DataFrame) -> list[tuple[object, ...]]:
+    """SQL parameter tuples (geometry blob first, then the schema columns) for typed events."""
+    columns = [_column_to_sql(frame[c.name], c.kind) for c in S.COLUMNS]
+    blobs = gpkg.point_blobs(
+        frame[S.LONGITUDE].to_numpy(dtype="float64"), frame[S.LATITUDE].to_numpy(dtype="float64")
+    )
+    return list(zip(blobs, *columns, strict=True))
+
+
+def _now() -> pd.Timestamp:
+    return pd.Timestamp(datetime.now(UTC)).floor("ms")
+
+
+def _stamp() -> str:
+    """Now as the GeoPackage DATETIME text form (ISO 8601, milliseconds, Z)."""
+    return _now().strftime("%Y-%m-%dT%H:%M:%S.%f")[:23] + "Z"
+
+
+def _jsonable(value: object) -> object:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _diff(before: pd.Series | None, after: pd.Series | None) -> dict[str, list[object]]:
+    """{column: [old, new]} for the columns that changed (identity bookkeeping left out)."""
+    skip = {S.VERSION, S.UPDATED_AT, S.CREATED_AT}
+    out: dict[str, list[object]] = {}
+    for name in S.COLUMN_NAMES:
+        if name in skip:
+            continue
+        old = _jsonable(before[name]) if before is not None else None
+        new = _jsonable(after[name]) if after is not None else None
+        if old != new:
+            out[name] = [old, new]
+    return out
+
+
+class GeoPackageStore:
+    """Events in one GeoPackage file (created on first use)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._transaction() as con:
+            if not con.execute(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (TABLE,)
+            ).fetchone():
+                self._create(con)
+            self._migrate(con)
+
+    # -- plumbing ---------------------------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        gpkg.register_functions(con)
+        return con
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: taken with the write lock first, so version checks are atomic."""
+        con = self._connect()
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                yield con
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute(
+                f"UPDATE {META_TABLE} SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'"
+            )
+            con.execute("COMMIT")
+        finally:
+            con.close()
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        con = self._connect()
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def _create(self, con: sqlite3.Connection) -> None:
+        for stmt in gpkg.base_statements():
+            con.execute(stmt)
+        fields = ",\n".join(f'  "{c.name}" {_SQL_TYPES[c.kind]}' for c in S.COLUMNS)
+        con.execute(
+            f'CREATE TABLE "{TABLE}" (\n  fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,\n'
+            f"  geom POINT,\n{fields},\n  UNIQUE (event_id))"
+        )
+        con.execute(
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) "
+            "VALUES (?, 'features', ?, ?, 4326)",
+            (TABLE, TABLE, "conflict events (conflictmap)"),
+        )
+        con.execute(
+            "INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', 'POINT', 4326, 0, 0)", (TABLE,)
+        )
+        for stmt in gpkg.rtree_statements(TABLE):
+            con.execute(stmt)
+        con.execute(f'CREATE INDEX "{TABLE}_event_date" ON "{TABLE}" (event_date)')
+        con.execute(
+            f'CREATE TABLE "{HISTORY_TABLE}" (id INTEGER PRIMARY KEY AUTOINCREMENT, '
+            "event_id TEXT NOT NULL, version INTEGER, action TEXT NOT NULL, user TEXT, "
+            "at DATETIME NOT NULL, changes TEXT)"
+        )
+        con.execute(f'CREATE INDEX "{HISTORY_TABLE}_event" ON "{HISTORY_TABLE}" (event_id)')
+        con.execute(f'CREATE TABLE "{META_TABLE}" (key TEXT PRIMARY KEY, value TEXT)')
+        con.execute(
+            f"INSERT INTO {META_TABLE} VALUES ('schema_version', ?), ('revision', '0')",
+            (str(SCHEMA_VERSION),),
+        )
+        for table in (HISTORY_TABLE, META_TABLE):
+            con.execute(
+                "INSERT INTO gpkg_contents (table_name, data_type, identifier) "
+                "VALUES (?, 'attributes', ?)",
+                (table, table),
+            )
+
+    def _migrate(self, con: sqlite3.Connection) -> None:
+        """Add columns that a newer schema has and this file lacks; nothing is ever dropped."""
+        have = {row[1] for row in con.execute(f'PRAGMA table_info("{TABLE}")')}
+        for col in S.COLUMNS:
+            if col.name not in have:
+                con.execute(f'ALTER TABLE "{TABLE}" ADD COLUMN "{col.name}" {_SQL_TYPES[col.kind]}')
+
+    def _select(self, con: sqlite3.Connection, where: str, params: tuple) -> gpd.GeoDataFrame:
+        names = ", ".join(f'"{n}"' for n in S.COLUMN_NAMES)
+        cur = con.execute(f'SELECT {names} FROM "{TABLE}" WHERE {where}', params)
+        frame = pd.DataFrame.from_records(cur.fetchall(), columns=list(S.COLUMN_NAMES))
+        return S.conform(frame)
+
+    def _log(
+        self,
+        con: sqlite3.Connection,
+        event_id: str,
+        version: int | None,
+        action: str,
+        user: str | None,
+        changes: dict,
+    ) -> None:
+        con.execute(
+            f'INSERT INTO "{HISTORY_TABLE}" (event_id, version, action, user, at, changes) '
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                event_id,
+                version,
+                action,
+                user,
+                _stamp(),
+                json.dumps(changes, ensure_ascii=False, default=str),
+            ),
+        )
+
+    # -- interface --------------------------------------------------------------------------------
+    def add(
+        self, events: pd.DataFrame, *, on_existing: OnExisting = "skip", user: str | None = None
+    ) -> AddResult:
+        """Validate and store events, all or none.
+
+        ``on_existing`` says what to do with an id the store already holds: "skip" keeps the stored
+        event (re-importing a file adds nothing), "replace" overwrites it as a new version, and
+        "error" refuses the whole add.
+        """
+        typed = S.validate(events)
+        if typed.empty:
+            return AddResult()
+        ids = typed[S.EVENT_ID].tolist()
+        if len(set(ids)) != len(ids):
+            dup = pd.Series(ids)
+            problems = [
+                Problem(row, S.EVENT_ID, f"{eid!r} appears more than once in this input")
+                for row, eid in zip(typed.index, ids, strict=True)
+                if (dup == eid).sum() > 1
+            ]
+            raise ValidationError(problems)
+        added: list[str] = []
+        replaced: list[str] = []
+        skipped: list[str] = []
+        with self._transaction() as con:
+            existing: dict[str, int] = {}
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                existing.update(
+                    con.execute(
+                        f'SELECT event_id, version FROM "{TABLE}" WHERE event_id IN ({marks})', chunk
+                    ).fetchall()
+                )
+            if existing and on_existing == "error":
+                rows = [r for r, eid in zip(typed.index, ids, strict=True) if eid in existing]
+                raise ValidationError(
+                    [Problem(r, S.EVENT_ID, "is already in the store") for r in rows]
+                )
+            is_new = ~typed[S.EVENT_ID].isin(existing)
+            if on_existing == "replace" and existing:
+                old = typed.loc[~is_new].copy()
+                old[S.VERSION] = [existing[e] + 1 for e in old[S.EVENT_ID]]
+                old[S.UPDATED_AT] = _now()
+                before = self._select(
+                    con, f"event_id IN ({','.join('?' * len(old))})", tuple(old[S.EVENT_ID])
+                ).set_index(S.EVENT_ID, drop=False)
+                con.executemany(
+                    f'DELETE FROM "{TABLE}" WHERE event_id = ?', [(e,) for e in old[S.EVENT_ID]]
+                )
+                self._insert(con, old)
+                for _, row in old.iterrows():
+                    eid = row[S.EVENT_ID]
+                    self._log(
+                        con, eid, int(row[S.VERSION]), "replace", user, _diff(before.loc[eid], row)
+                    )
+                replaced = old[S.EVENT_ID].tolist()
+            else:
+                skipped = typed.loc[~is_new, S.EVENT_ID].tolist()
+            new = typed.loc[is_new]
+            self._insert(con, new)
+            added = new[S.EVENT_ID].tolist()
+            con.executemany(
+                f'INSERT INTO "{HISTORY_TABLE}" (event_id, version, action, user, at, changes) '
+                "VALUES (?, 1, 'add', ?, ?, NULL)",
+                [(e, user, _stamp()) for e in added],
+            )
+        return AddResult(added=added, replaced=replaced, skipped=skipped)
+
+    def _insert(self, con: sqlite3.Connection, typed: pd.DataFrame) -> None:
+        if typed.empty:
+            return
+        names = ", ".join(["geom", *(f'"{n}"' for n in S.COLUMN_NAMES)])
+        marks = ", ".join("?" * (len(S.COLUMN_NAMES) + 1))
+        con.executemany(f'INSERT INTO "{TABLE}" ({names}) VALUES ({marks})', frame_to_rows(typed))
+
+    def get(self, event_id: str) -> pd.Series:
+        with self._reading() as con:
+            found = self._select(con, "event_id = ?", (event_id,))
+        if found.empty:
+            raise NotFoundError(f"no event with id {event_id!r} in {self.path}")
+        return found.iloc[0]
+
+    def update(
+        self,
+        event_id: str,
+        changes: Mapping[str, object],
+        *,
+        expected_version: int,
+        user: str | None = None,
+    ) -> pd.Series:
+        """Change fields of one event, refusing if someone changed it since ``expected_version``."""
+        unknown = [c for c in changes if c not in S.KINDS]
+        if unknown:
+            raise ValidationError([Problem("changes", c, "is not a column") for c in unknown])
+        conflict: ConflictError | None = None
+        with self._transaction() as con:
+            found = self._select(con, "event_id = ?", (event_id,))
+            if found.empty:
+                raise NotFoundError(f"no event with id {event_id!r} in {self.path}")
+            before = found.iloc[0]
+            current = int(before[S.VERSION])
+            if current != expected_version:
+                # Record the refused attempt; the transaction still commits that log line.
+                attempted = {k: [None, _jsonable(v)] for k, v in changes.items()}
+                self._log(con, event_id, current, "conflict", user, attempted)
+                conflict = ConflictError(event_id, expected=expected_version, current=current)
+            else:
+                merged = found.drop(columns=[S.GEOMETRY]).copy()
+                for key, value in changes.items():
+                    merged[key] = pd.Series([value], index=merged.index, dtype=object)
+                merged[S.VERSION] = current + 1
+                merged[S.UPDATED_AT] = _now()
+                merged[S.EVENT_ID] = event_id
+                typed = S.validate(merged)
+                con.execute(f'DELETE FROM "{TABLE}" WHERE event_id = ?', (event_id,))
+                self._insert(con, typed)
+                after = typed.iloc[0]
+                self._log(con, event_id, current + 1, "update", user, _diff(before, after))
+        if conflict is not None:
+            raise conflict
+        return after
+
+    def delete(
+        self, event_id: str, *, expected_version: int | None = None, user: str | None = None
+    ) -> None:
+        with self._transaction() as con:
+            row = con.execute(
+                f'SELECT version FROM "{TABLE}" WHERE event_id = ?', (event_id,)
+            ).fetchone()
+            if row is None:
+                raise NotFoundError(f"no event with id {event_id!r} in {self.path}")
+            if expected_version is not None and row[0] != expected_version:
+                raise ConflictError(event_id, expected=expected_version, current=row[0])
+            before = self._select(con, "event_id = ?", (event_id,)).iloc[0]
+            con.execute(f'DELETE FROM "{TABLE}" WHERE event_id = ?', (event_id,))
+            self._log(con, event_id, row[0], "delete", user, _diff(before, None))
+
+    def load(self) -> gpd.GeoDataFrame:
+        """Every event, typed, as a GeoDataFrame in EPSG:4326."""
+        with self._reading() as con:
+            return self._select(con, "1 = 1", ())
+
+    def history(self, event_id: str) -> pd.DataFrame:
+        """The audit log of one event, oldest first: version, action, user, at, changes."""
+        with self._reading() as con:
+            rows = con.execute(
+                f'SELECT version, action, user, at, changes FROM "{HISTORY_TABLE}" '
+                "WHERE event_id = ? ORDER BY id",
+                (event_id,),
+            ).fetchall()
+        rows = [(*r[:4], json.loads(r[4]) if r[4] else {}) for r in rows]
+        frame = pd.DataFrame(rows, columns=["version", "action", "user", "at", "changes"])
+        frame["at"] = pd.to_datetime(frame["at"], utc=True, format="ISO8601")
+        return frame
+
+    def revision(self) -> int:
+        """A number that grows with every committed change: a cache key for loaded frames."""
+        try:
+            with self._reading() as con:
+                row = con.execute(
+                    f"SELECT value FROM {META_TABLE} WHERE key = 'revision'"
+                ).fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path} is not a conflictmap store: {exc}") from exc
+        return int(row[0])
