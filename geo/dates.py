@@ -465,10 +465,8 @@ def _fallback(text: str, *, dateline: dt.date | dt.datetime) -> list[DateMatch]:
     """dateparser's reading of explicit-looking dates our rules missed (only if installed)."""
     if not _EXPLICIT_LOOKING.search(text):
         return []
-    try:
-        from dateparser.search import (
-            search_dates,
-        )  # optional, heavy: imported on demand
+    try:  # optional and heavy: imported on demand
+        from dateparser.search import search_dates
     except ImportError:
         return []
     base = (
