@@ -20,19 +20,10 @@ import yaml
 
 from geo._spans import NormText, PhraseIndex, Token, is_arabic, normalise, tokens
 from geo.errors import InputError
+from geo.schema import ACTOR_TYPE_LABELS
 
 ACTORS_FILE = Path(__file__).resolve().parents[1] / "data" / "actors.yaml"
 
-ACTOR_TYPES = (
-    "State forces",
-    "Rebel group",
-    "Political militia",
-    "Identity militia",
-    "Rioters",
-    "Protesters",
-    "Civilians",
-    "External/Other forces",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,8 +138,8 @@ def _parse_actor(entry: object, *, where: str) -> Actor:
     for key in ("id", "name", "type"):
         if not entry.get(key):
             raise InputError(f"{where}: field {key} is missing")
-    if entry["type"] not in ACTOR_TYPES:
-        allowed = ", ".join(ACTOR_TYPES)
+    if entry["type"] not in ACTOR_TYPE_LABELS:
+        allowed = ", ".join(ACTOR_TYPE_LABELS)
         raise InputError(
             f"{where}, field type: {entry['type']!r} is not one of {allowed}"
         )

@@ -8,6 +8,7 @@ import pytest
 
 from geo import actors
 from geo.errors import InputError
+from geo.schema import ACTOR_TYPE_LABELS
 
 
 def names(text: str, **kw) -> list[str]:
@@ -122,7 +123,7 @@ def test_ordinary_words_are_not_actors() -> None:
 
 def test_every_actor_type_is_an_acled_label() -> None:
     for actor in actors.default().actors.values():
-        assert actor.type in actors.ACTOR_TYPES, actor.id
+        assert actor.type in ACTOR_TYPE_LABELS, actor.id
         assert actor.ar and actor.en, actor.id
 
 
