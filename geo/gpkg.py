@@ -107,9 +107,7 @@ def point_blobs(lon: np.ndarray, lat: np.ndarray) -> list[bytes | None]:
     prefix = _HEADER + _WKB_POINT
     raw = xy.tobytes()
     missing = np.isnan(lon) | np.isnan(lat)
-    return [
-        None if missing[i] else prefix + raw[16 * i : 16 * i + 16] for i in range(len(lon))
-    ]
+    return [None if missing[i] else prefix + raw[16 * i : 16 * i + 16] for i in range(len(lon))]
 
 
 def _envelope(blob: bytes | None) -> tuple[float, float, float, float] | None:
@@ -139,7 +137,7 @@ def _envelope(blob: bytes | None) -> tuple[float, float, float, float] | None:
 def register_functions(con: sqlite3.Connection) -> None:
     """The SQL functions the R-tree triggers call (GDAL registers its own; we need ours)."""
 
-    def part(i: int):  # noqa: ANN202
+    def part(i: int):
         def get(blob: bytes | None) -> float | None:
             env = _envelope(blob)
             return None if env is None else env[i]

@@ -94,20 +94,32 @@ class Column:
 COLUMNS: tuple[Column, ...] = (
     Column(EVENT_ID, "str", "identity", "Stable id; imported rows keep their source's id.", True),
     Column(STATUS, "str", "identity", "draft, reviewed or rejected.", True),
-    Column(ORIGIN, "str", "identity", "How the event entered: hand, extracted, acled, ucdp, geojson."),
-    Column(VERSION, "int", "identity", "Incremented by every stored change; guards concurrent edits."),
+    Column(
+        ORIGIN, "str", "identity", "How the event entered: hand, extracted, acled, ucdp, geojson."
+    ),
+    Column(
+        VERSION, "int", "identity", "Incremented by every stored change; guards concurrent edits."
+    ),
     Column(CREATED_AT, "timestamp", "identity", "When the event was first stored (UTC)."),
     Column(UPDATED_AT, "timestamp", "identity", "When the event was last changed (UTC)."),
     Column(EVENT_DATE, "date", "time", "Day of the event, or first day of a span.", True),
-    Column(EVENT_DATE_END, "date", "time", "Last day of a span (UCDP date_end); empty for one day."),
+    Column(
+        EVENT_DATE_END, "date", "time", "Last day of a span (UCDP date_end); empty for one day."
+    ),
     Column(TIME_PRECISION, "int", "time", "1 day, 2 week or weekend, 3 month (ACLED).", True),
     Column(DISORDER_TYPE, "str", "what", "ACLED disorder type; derived from the sub-event type."),
     Column(EVENT_TYPE, "str", "what", "ACLED event type.", True),
     Column(SUB_EVENT_TYPE, "str", "what", "ACLED sub-event type, one of its event type's.", True),
     Column(FATALITIES, "int", "what", "Reported fatalities (best estimate)."),
-    Column(FATALITIES_LOW, "int", "what", "Low estimate where the source gives a range (UCDP low)."),
-    Column(FATALITIES_HIGH, "int", "what", "High estimate where the source gives a range (UCDP high)."),
-    Column(CIVILIAN_TARGETING, "str", "what", "'Civilian targeting' when civilians were the target."),
+    Column(
+        FATALITIES_LOW, "int", "what", "Low estimate where the source gives a range (UCDP low)."
+    ),
+    Column(
+        FATALITIES_HIGH, "int", "what", "High estimate where the source gives a range (UCDP high)."
+    ),
+    Column(
+        CIVILIAN_TARGETING, "str", "what", "'Civilian targeting' when civilians were the target."
+    ),
     Column(TAGS, "str", "what", "ACLED tags, '; '-separated."),
     Column(ACTOR1, "str", "who", "First actor (ACLED: no direction implied).", True),
     Column(ASSOC_ACTOR_1, "str", "who", "Actors associated with actor1, '; '-separated."),
@@ -123,7 +135,9 @@ COLUMNS: tuple[Column, ...] = (
     Column(LOCATION, "str", "where", "Name of the place the coordinates stand for.", True),
     Column(LATITUDE, "float", "where", "WGS84 latitude of the event.", True),
     Column(LONGITUDE, "float", "where", "WGS84 longitude of the event.", True),
-    Column(GEO_PRECISION, "int", "where", "1 town, 2 near a town / part of region, 3 region.", True),
+    Column(
+        GEO_PRECISION, "int", "where", "1 town, 2 near a town / part of region, 3 region.", True
+    ),
     Column(PLACE_ID, "str", "where", "Gazetteer id of the place (geonames:..., site:...)."),
     Column(COORD_SOURCE, "str", "where", "Where the coordinates come from."),
     Column(ORIGIN_LOCATION, "str", "directed", "Where the fire came from, when reported."),
@@ -379,7 +393,7 @@ class _Problems:
     def add(self, row: object, column: str, message: str) -> None:
         self.items.append(Problem(row, column, message))
 
-    def add_many(self, rows: Iterable[object], column: str, message_of) -> None:  # noqa: ANN001
+    def add_many(self, rows: Iterable[object], column: str, message_of) -> None:
         for row in rows:
             self.add(row, column, message_of(row))
 
@@ -637,7 +651,9 @@ def _check_rules(
     has_origin = f[ORIGIN_LATITUDE].notna() | f[ORIGIN_LONGITUDE].notna()
     no_target = f[LATITUDE].isna() | f[LONGITUDE].isna()
     for row in rows[(has_origin & no_target).to_numpy()]:
-        problems.add(row, ORIGIN_LATITUDE, "origin coordinates are given without target coordinates")
+        problems.add(
+            row, ORIGIN_LATITUDE, "origin coordinates are given without target coordinates"
+        )
     _check_country(f, problems)
     _check_urls(f, problems)
 

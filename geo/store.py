@@ -32,7 +32,13 @@ TABLE = "events"
 HISTORY_TABLE = "event_history"
 META_TABLE = "conflictmap_meta"
 SCHEMA_VERSION = 1
-_SQL_TYPES = {"str": "TEXT", "int": "INTEGER", "float": "REAL", "date": "DATE", "timestamp": "DATETIME"}
+_SQL_TYPES = {
+    "str": "TEXT",
+    "int": "INTEGER",
+    "float": "REAL",
+    "date": "DATE",
+    "timestamp": "DATETIME",
+}
 
 OnExisting = Literal["skip", "replace", "error"]
 
@@ -294,7 +300,8 @@ class GeoPackageStore:
                 marks = ",".join("?" * len(chunk))
                 existing.update(
                     con.execute(
-                        f'SELECT event_id, version FROM "{TABLE}" WHERE event_id IN ({marks})', chunk
+                        f'SELECT event_id, version FROM "{TABLE}" WHERE event_id IN ({marks})',
+                        chunk,
                     ).fetchall()
                 )
             if existing and on_existing == "error":

@@ -1,0 +1,231 @@
+"""The ``conflictmap`` command.
+
+Each verb is a function ``cmd_<verb>(args) -> int`` registered in :func:`build_parser`; errors a user
+can meet print as one sentence on stderr with exit status 2, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from geo import schema as S
+from geo import settings
+from geo.errors import ConflictmapError, ValidationError
+from geo.export import FORMATS, export, get_format
+from geo.formats import handcoded
+from geo.query import Filters, apply
+from geo.store import EventStore, GeoPackageStore, open_store
+
+
+def bundled_event_files() -> list[Path]:
+    """The hand-coded YAML reports shipped in data/events/."""
+    return sorted(settings.EVENTS_DIR.glob("*.yaml"))
+
+
+def read_event_files(paths: Sequence[Path]) -> pd.DataFrame:
+    """Validate each file on its own (errors name the file), then concatenate."""
+    frames = []
+    for path in paths:
+        frame = handcoded.read(path)
+        frames.append(S.validate(frame, what=f"file {path}"))
+    if not frames:
+        return S.empty_frame()
+    return pd.concat(frames, ignore_index=True)
+
+
+def get_store(args: argparse.Namespace) -> EventStore:
+    """The store the user named, or the default one, built from the bundled reports on first use."""
+    if args.store:
+        return open_store(args.store)
+    if settings.DATABASE_URL:
+        return open_store(settings.DATABASE_URL)
+    if not settings.STORE_PATH.exists():
+        store = GeoPackageStore(settings.STORE_PATH)
+        result = store.add(read_event_files(bundled_event_files()))
+        print(
+            f"created {settings.STORE_PATH} with {len(result.added)} bundled events",
+            file=sys.stderr,
+        )
+        return store
+    return open_store(settings.STORE_PATH)
+
+
+# --- verbs -----------------------------------------------------------------------------------------
+def cmd_init(args: argparse.Namespace) -> int:
+    path = Path(args.store) if args.store else settings.STORE_PATH
+    if path.exists() and not args.force:
+        print(f"{path} exists already; --force to add the bundled events to it", file=sys.stderr)
+        return 0
+    store = GeoPackageStore(path)
+    if args.empty:
+        print(f"created empty store {path}")
+        return 0
+    result = store.add(read_event_files(bundled_event_files()))
+    print(f"{path}: {len(result.added)} bundled events added, {len(result.skipped)} already there")
+    return 0
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    events = read_event_files([Path(p) for p in args.files])
+    store = get_store(args)
+    on_existing = "replace" if args.replace else "skip"
+    result = store.add(events, on_existing=on_existing, user=args.user)
+    print(
+        f"added {len(result.added)}, replaced {len(result.replaced)}, "
+        f"unchanged {len(result.skipped)} (already stored)"
+    )
+    return 0
+
+
+def _parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date; write YYYY-MM-DD") from None
+
+
+def _parse_bbox(text: str) -> tuple[float, float, float, float]:
+    try:
+        minx, miny, maxx, maxy = (float(v) for v in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a box; write min_lon,min_lat,max_lon,max_lat"
+        ) from None
+    return minx, miny, maxx, maxy
+
+
+def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("filters (the same as the dashboard's)")
+    group.add_argument("--from", dest="date_from", type=_parse_day, help="first day, YYYY-MM-DD")
+    group.add_argument("--to", dest="date_to", type=_parse_day, help="last day, YYYY-MM-DD")
+    group.add_argument("--actor", action="append", default=[], help="actor on either side")
+    group.add_argument(
+        "--type", action="append", default=[], help="event type or sub-event type (ACLED)"
+    )
+    group.add_argument("--country", action="append", default=[])
+    group.add_argument("--admin1", action="append", default=[])
+    group.add_argument("--admin2", action="append", default=[])
+    group.add_argument("--status", action="append", default=[], choices=S.STATUSES)
+    group.add_argument("--min-fatalities", type=int)
+    group.add_argument("--source", action="append", default=[], help="outlet name")
+    group.add_argument("--text", default="", help="words in notes, evidence, place or actors")
+    group.add_argument("--bbox", type=_parse_bbox, help="min_lon,min_lat,max_lon,max_lat")
+
+
+def filters_from_args(args: argparse.Namespace) -> Filters:
+    types = tuple(t for t in args.type if t in S.EVENT_TYPES)
+    subs = tuple(t for t in args.type if t not in S.EVENT_TYPES)
+    unknown = [t for t in subs if t not in S.SUB_EVENT_TYPES]
+    if unknown:
+        raise ConflictmapError(
+            f"--type {unknown[0]!r} is neither an ACLED event type nor a sub-event type"
+        )
+    return Filters(
+        date_from=args.date_from,
+        date_to=args.date_to,
+        actors=tuple(args.actor),
+        event_types=types,
+        sub_event_types=subs,
+        countries=tuple(args.country),
+        admin1=tuple(args.admin1),
+        admin2=tuple(args.admin2),
+        statuses=tuple(args.status),
+        min_fatalities=args.min_fatalities,
+        sources=tuple(args.source),
+        text=args.text,
+        bbox=args.bbox,
+    )
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    events = apply(get_store(args).load(), filters_from_args(args))
+    shown = [
+        S.EVENT_ID,
+        S.EVENT_DATE,
+        S.SUB_EVENT_TYPE,
+        S.LOCATION,
+        S.ACTOR1,
+        S.ACTOR2,
+        S.FATALITIES,
+        S.STATUS,
+    ]
+    table = pd.DataFrame(events[shown]).sort_values([S.EVENT_DATE, S.EVENT_ID])
+    table[S.EVENT_DATE] = table[S.EVENT_DATE].dt.strftime("%Y-%m-%d")
+    if table.empty:
+        print("no events match")
+    else:
+        with pd.option_context("display.max_colwidth", 40, "display.width", 200):
+            print(table.to_string(index=False, na_rep=""))
+    print(f"{len(table)} event(s)", file=sys.stderr)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    fmt = get_format(args.format)
+    events = apply(get_store(args).load(), filters_from_args(args))
+    if args.output == "-":
+        sys.stdout.write(fmt.to_bytes(events).decode("utf-8"))
+        return 0
+    count = export(events, fmt.name, args.output)
+    print(f"wrote {count} event(s) to {args.output}", file=sys.stderr)
+    return 0
+
+
+# --- parser ----------------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="conflictmap", description="Record, geocode, browse and export conflict events."
+    )
+    parser.add_argument(
+        "--store",
+        help="GeoPackage path or postgresql:// URL (default: $CONFLICTMAP_DATABASE_URL, "
+        "$CONFLICTMAP_STORE, or data/conflictmap.gpkg)",
+    )
+    parser.add_argument("--user", help="name recorded in the audit log for changes")
+    sub = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
+
+    p = sub.add_parser("init", help="create the store, with the bundled events unless --empty")
+    p.add_argument("--empty", action="store_true", help="create it without the bundled events")
+    p.add_argument(
+        "--force", action="store_true", help="add the bundled events to an existing store"
+    )
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("add", help="add hand-coded events (YAML or CSV), all or nothing")
+    p.add_argument("files", nargs="+", help=".yaml/.yml/.csv files in schema columns")
+    p.add_argument("--replace", action="store_true", help="overwrite events whose id is stored")
+    p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("list", help="list events, filtered")
+    add_filter_arguments(p)
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("export", help="export the filtered events")
+    p.add_argument("--format", "-f", default="geojson", choices=sorted(FORMATS))
+    p.add_argument("--output", "-o", required=True, help="file to write, or - for stdout")
+    add_filter_arguments(p)
+    p.set_defaults(func=cmd_export)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except ValidationError as exc:
+        print(f"conflictmap {args.verb}: nothing was stored.\n{exc}", file=sys.stderr)
+        return 2
+    except ConflictmapError as exc:
+        print(f"conflictmap {args.verb}: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""One module per outside format. Readers return frames in schema columns; writers take them."""

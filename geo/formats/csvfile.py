@@ -1,0 +1,37 @@
+"""CSV of events in our own columns: what the hand-coding template and ``export --format csv`` use.
+
+ACLED's layout (its column order and names) is the ACLED format module's business.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import IO
+
+import pandas as pd
+
+from geo import schema as S
+from geo.formats.values import column_texts
+
+MEDIA_TYPE = "text/csv"
+
+
+def write(events: pd.DataFrame, target: str | Path | IO[str]) -> int:
+    """Events as CSV in schema column order, ISO dates, empty cells where values are missing."""
+    if isinstance(target, (str, Path)):
+        with open(target, "w", encoding="utf-8", newline="") as stream:
+            return write(events, stream)
+    writer = csv.writer(target, lineterminator="\n")
+    writer.writerow(S.COLUMN_NAMES)
+    columns = [column_texts(events[c.name], c.kind) for c in S.COLUMNS]
+    for row in zip(*columns, strict=True):
+        writer.writerow(["" if v is None else v for v in row])
+    return len(events)
+
+
+def to_bytes(events: pd.DataFrame) -> bytes:
+    buffer = io.StringIO()
+    write(events, buffer)
+    return buffer.getvalue().encode("utf-8")

@@ -1,0 +1,115 @@
+"""Hand-coded events: YAML (one file per report) and CSV, both in schema column names.
+
+A YAML file describes one report and the events coded from it::
+
+    report:                      # applies to every event below unless the event says otherwise
+      source: Syria TV; North Press
+      source_url: https://...
+      source_scale: National
+    defaults:                    # any other schema column shared by the events
+      country: Syria
+    events:
+      - event_date: 2022-10-22
+        event_type: Explosions/Remote violence
+        ...
+
+Rows are numbered for error messages: events by their position in the ``events`` list (1-based),
+CSV rows by their line in the file (the header is line 1), as a spreadsheet shows them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from geo import schema as S
+from geo.errors import InputError
+
+REPORT_KEYS = (S.SOURCE, S.SOURCE_URL, S.SOURCE_SCALE)
+_TOP_KEYS = {"report", "defaults", "events"}
+
+
+def _yaml_scalar(value: object) -> object:
+    # YAML turns 2022-10-22 into a date and "no" into False; the schema parses text itself.
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, (list, tuple)):
+        return "; ".join(str(v) for v in value)
+    return value
+
+
+def read_yaml(path: str | Path) -> pd.DataFrame:
+    """Events of one hand-coded YAML file, with the report's fields applied to each."""
+    path = Path(path)
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise InputError(f"{path}: not valid YAML{where}: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    if not isinstance(doc, dict) or not isinstance(doc.get("events"), list):
+        raise InputError(f"{path}: expected a mapping with an 'events' list")
+    unknown = set(doc) - _TOP_KEYS
+    if unknown:
+        raise InputError(
+            f"{path}: unknown top-level key(s) {sorted(unknown)}; use {sorted(_TOP_KEYS)}"
+        )
+    report = doc.get("report") or {}
+    defaults = doc.get("defaults") or {}
+    if not isinstance(report, dict) or not isinstance(defaults, dict):
+        raise InputError(f"{path}: 'report' and 'defaults' must be mappings")
+    base = {k: report[k] for k in REPORT_KEYS if k in report}
+    base.update(defaults)
+    records = []
+    for number, event in enumerate(doc["events"], start=1):
+        if not isinstance(event, dict):
+            raise InputError(f"{path}: event {number} is not a mapping of column: value")
+        record = {**base, **event}
+        records.append({k: _yaml_scalar(v) for k, v in record.items()})
+    frame = pd.DataFrame.from_records(records)
+    frame.index = pd.RangeIndex(1, len(frame) + 1)
+    return frame
+
+
+def read_csv(path: str | Path) -> pd.DataFrame:
+    """Events of a CSV file with a header of schema column names; every cell read as text."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        raise InputError(f"{path}: the file is empty; expected a header row of column names")
+    header = [h.strip() for h in rows[0]]
+    records: list[list[str]] = []
+    lines: list[int] = []
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            raise InputError(
+                f"{path}: row {line} has {len(row)} fields but the header has {len(header)}; "
+                "check for an unquoted comma or a missing cell"
+            )
+        records.append(row)
+        lines.append(line)
+    frame = pd.DataFrame(records, columns=header, dtype=object)
+    frame.index = pd.Index(lines)
+    return frame
+
+
+def read(path: str | Path) -> pd.DataFrame:
+    """A hand-coded file by its extension: .yaml/.yml or .csv."""
+    suffix = Path(path).suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        return read_yaml(path)
+    if suffix == ".csv":
+        return read_csv(path)
+    raise InputError(f"{path}: hand-coded events come as .yaml, .yml or .csv, not {suffix!r}")

@@ -1,0 +1,47 @@
+"""Cell values in their text forms: ISO dates, ISO timestamps, integers without ``.0``.
+
+Shared by the text writers (GeoJSON, CSV, KML) so that every export spells a date the same way.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+
+
+def column_texts(series: pd.Series, kind: str) -> list[str | None]:
+    """The column's values as text (None where missing), by the schema kind of the column."""
+    if kind == "date":
+        text = series.dt.strftime("%Y-%m-%d")
+    elif kind == "timestamp":
+        text = series.dt.strftime("%Y-%m-%dT%H:%M:%S.%f").str.slice(0, 23) + "Z"
+    elif kind == "int":
+        text = series.astype("Int64").astype("str")
+    elif kind == "float":
+        values = series.to_numpy(dtype="float64")
+        return [None if v != v else repr(float(v)) for v in values]
+    else:
+        text = series.astype("str")
+    return text.astype(object).where(series.notna(), None).tolist()
+
+
+def column_json(series: pd.Series, kind: str) -> np.ndarray:
+    """The column's values as JSON fragments ("null" where missing), encoding each distinct value once.
+
+    Event columns repeat a few values a million times (actor names, types, dates), so factorising
+    first makes a large export cost about one encoding per distinct value.
+    """
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    unique_series = pd.Series(uniques, dtype=series.dtype)
+    if kind in ("date", "timestamp"):
+        encoded = [json.dumps(t) for t in column_texts(unique_series, kind)]
+    elif kind == "int":
+        encoded = [str(int(v)) for v in unique_series]
+    elif kind == "float":
+        encoded = [json.dumps(float(v)) for v in unique_series]
+    else:
+        encoded = [json.dumps(str(v), ensure_ascii=False) for v in unique_series]
+    table = np.array([*encoded, "null"], dtype=object)
+    return table[np.where(codes < 0, len(encoded), codes)]
