@@ -157,12 +157,15 @@ class GeoPackageStore:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._transaction() as con:
-            if not con.execute(
-                "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (TABLE,)
-            ).fetchone():
-                self._create(con)
-            self._migrate(con)
+        try:
+            with self._transaction() as con:
+                if not con.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (TABLE,)
+                ).fetchone():
+                    self._create(con)
+                self._migrate(con)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path} cannot be opened as a conflictmap store: {exc}") from exc
 
     # -- plumbing ---------------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
