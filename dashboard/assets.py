@@ -1,0 +1,90 @@
+"""Leaflet, its plugins and jQuery served by the dashboard itself, so that maps draw offline.
+
+folium and its plugins name their JavaScript and CSS as ``(name, CDN url)`` pairs on each element
+(``default_js``/``default_css``); streamlit-folium loads exactly those links inside its component
+frame. :func:`localise` replaces each link by the copy that ``make assets`` installed from the npm
+registry into ``dashboard/static/vendor/`` (served by Streamlit at ``/app/static/vendor/``). The
+mapping of folium's names to installed files lives in ``dashboard/static/assets.json``, which the
+copy step (``vendor.mjs``) reads too.
+
+Links with no local copy are dropped while the copies are installed (folium's bootstrap and
+awesome-markers, which our shapes do not need), so that no request ever leaves the machine; without
+the copies the CDN links stay, and :func:`missing` says what to install.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+from branca.element import Element
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+VENDOR_DIR = STATIC_DIR / "vendor"
+MANIFEST = STATIC_DIR / "assets.json"
+URL_PREFIX = "app/static/vendor"
+
+
+@lru_cache(maxsize=1)
+def manifest() -> dict[str, dict[str, str]]:
+    return json.loads(MANIFEST.read_text(encoding="utf-8"))
+
+
+def missing() -> list[str]:
+    """Vendor files that are not installed (empty when ``make assets`` has run)."""
+    return [name for name in manifest()["files"] if not (VENDOR_DIR / name).exists()]
+
+
+def installed() -> bool:
+    return not missing()
+
+
+def local_url(name: str, *, base_path: str = "") -> str | None:
+    """The served URL of folium asset ``name`` (``"leaflet"``, ``"markerclusterjs"`` ...), if any."""
+    target = manifest()["folium"].get(name)
+    if target is None:
+        return None
+    base = base_path.strip("/")
+    return "/" + "/".join(p for p in (base, URL_PREFIX, target) if p)
+
+
+def _walk(element: Element) -> Iterator[Element]:
+    yield element
+    for child in getattr(element, "_children", {}).values():
+        yield from _walk(child)
+
+
+def _rewrite(links: list[tuple[str, str]], *, base_path: str) -> list[tuple[str, str]]:
+    out = []
+    for name, _url in links:
+        url = local_url(name, base_path=base_path)
+        if url is not None:
+            out.append((name, url))
+    return out
+
+
+def localise(*elements: Element, base_path: str = "") -> list[str]:
+    """Point every JS/CSS link of ``elements`` and their descendants at the local copies.
+
+    Does nothing when the copies are not installed. Returns the names of links that were dropped
+    because no local copy exists (for a warning; none of ours needs them).
+
+    ``base_path`` is Streamlit's ``server.baseUrlPath`` when the app is served under a prefix.
+    """
+    if not installed():
+        return []
+    dropped: list[str] = []
+    for root in elements:
+        for element in _walk(root):
+            for attr in ("default_js", "default_css"):
+                links = getattr(element, attr, None)
+                if not links:
+                    continue
+                local = _rewrite(links, base_path=base_path)
+                kept = {name for name, _ in local}
+                dropped.extend(name for name, _ in links if name not in kept)
+                # An instance attribute shadows the class list, so other maps are unaffected.
+                setattr(element, attr, local)
+    return sorted(set(dropped))
