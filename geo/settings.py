@@ -14,6 +14,8 @@ CONFLICTMAP_OFFLINE
     "1" to serve Leaflet and plugins from the app itself instead of CDNs (default "1").
 CONFLICTMAP_TILES
     Base-map tile URL template, "osm" for OpenStreetMap, or "none" (default "none" when offline).
+CONFLICTMAP_MAX_INPUT_MB
+    Largest file accepted as one input (import, add, upload), in megabytes (default 512).
 """
 
 from __future__ import annotations
@@ -33,3 +35,4 @@ CACHE_DIR = Path(
 BOUNDARIES: str | None = os.environ.get("CONFLICTMAP_BOUNDARIES") or None
 OFFLINE: bool = os.environ.get("CONFLICTMAP_OFFLINE", "1") not in ("0", "false", "no")
 TILES: str = os.environ.get("CONFLICTMAP_TILES", "none" if OFFLINE else "osm")
+MAX_INPUT_BYTES: int = int(os.environ.get("CONFLICTMAP_MAX_INPUT_MB", "512")) * 1024 * 1024

@@ -152,3 +152,16 @@ def test_the_same_export_twice_is_byte_identical(founded: Path, tmp_path: Path) 
 def test_an_unknown_type_filter_is_explained(founded: Path, capsys: pytest.CaptureFixture) -> None:
     assert main(["--store", str(founded), "list", "--type", "Skirmish"]) == 2
     assert "neither an ACLED event type nor a sub-event type" in capsys.readouterr().err
+
+
+def test_a_csv_export_cannot_run_formulas_in_a_spreadsheet(tmp_path: Path) -> None:
+    store = GeoPackageStore(tmp_path / "s.gpkg")
+    store.add(make_events(1, notes='=HYPERLINK("http://evil.example","click")', longitude=-0.5,
+                          latitude=51.5, country="United Kingdom", actor2="@someone"))  # fmt: skip
+    out = tmp_path / "out.csv"
+    main(["--store", str(store.path), "export", "-f", "csv", "-o", str(out)])
+    with open(out, encoding="utf-8", newline="") as stream:
+        row = next(csv.DictReader(stream))
+    assert row["notes"] == '\'=HYPERLINK("http://evil.example","click")'
+    assert row["actor2"] == "'@someone"
+    assert row["longitude"] == "-0.5"  # numbers are not formulas

@@ -13,19 +13,26 @@ from typing import IO
 import pandas as pd
 
 from geo import schema as S
-from geo.formats.values import column_texts
+from geo.formats.values import column_texts, neutralise_formulas
 
 MEDIA_TYPE = "text/csv"
 
 
-def write(events: pd.DataFrame, target: str | Path | IO[str]) -> int:
-    """Events as CSV in schema column order, ISO dates, empty cells where values are missing."""
+def write(events: pd.DataFrame, target: str | Path | IO[str], *, raw: bool = False) -> int:
+    """Events as CSV in schema column order, ISO dates, empty cells where values are missing.
+
+    Text cells that a spreadsheet would run as a formula (``=HYPERLINK(...)`` in a scraped note)
+    get a leading apostrophe unless ``raw`` is set.
+    """
     if isinstance(target, (str, Path)):
         with open(target, "w", encoding="utf-8", newline="") as stream:
-            return write(events, stream)
+            return write(events, stream, raw=raw)
     writer = csv.writer(target, lineterminator="\n")
     writer.writerow(S.COLUMN_NAMES)
-    columns = [column_texts(events[c.name], c.kind) for c in S.COLUMNS]
+    columns = []
+    for c in S.COLUMNS:
+        texts = column_texts(events[c.name], c.kind)
+        columns.append(texts if raw or c.kind != "str" else neutralise_formulas(texts))
     for row in zip(*columns, strict=True):
         writer.writerow(["" if v is None else v for v in row])
     return len(events)

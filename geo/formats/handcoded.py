@@ -28,6 +28,7 @@ import yaml
 
 from geo import schema as S
 from geo.errors import InputError
+from geo.textio import read_text
 
 REPORT_KEYS = (S.SOURCE, S.SOURCE_URL, S.SOURCE_SCALE)
 _TOP_KEYS = {"report", "defaults", "events"}
@@ -45,14 +46,16 @@ def _yaml_scalar(value: object) -> object:
 def read_yaml(path: str | Path) -> pd.DataFrame:
     """Events of one hand-coded YAML file, with the report's fields applied to each."""
     path = Path(path)
+    text = read_text(path)
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        doc = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise InputError(f"{path}: not valid YAML{where}: {exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+        problem = getattr(exc, "problem", None) or "cannot be parsed"
+        raise InputError(f"{path}: not valid YAML{where}: {problem}") from exc
+    except RecursionError as exc:
+        raise InputError(f"{path}: nested too deeply to be an events file") from exc
     if not isinstance(doc, dict) or not isinstance(doc.get("events"), list):
         raise InputError(f"{path}: expected a mapping with an 'events' list")
     unknown = set(doc) - _TOP_KEYS
@@ -80,11 +83,11 @@ def read_yaml(path: str | Path) -> pd.DataFrame:
 def read_csv(path: str | Path) -> pd.DataFrame:
     """Events of a CSV file with a header of schema column names; every cell read as text."""
     path = Path(path)
+    text = read_text(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise InputError(f"{path}: not readable as CSV: {exc}") from exc
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise InputError(f"{path}: the file is empty; expected a header row of column names")
     header = [h.strip() for h in rows[0]]

@@ -27,6 +27,18 @@ def column_texts(series: pd.Series, kind: str) -> list[str | None]:
     return text.astype(object).where(series.notna(), None).tolist()
 
 
+# Spreadsheets run a cell that starts with one of these as a formula (OWASP: CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(texts: list[str | None]) -> list[str | None]:
+    """Text cells that a spreadsheet would run as formulas, made inert with a leading apostrophe.
+
+    Only text columns pass through here: numbers such as a negative longitude are not formulas.
+    """
+    return ["'" + t if t is not None and t.startswith(FORMULA_PREFIXES) else t for t in texts]
+
+
 def column_json(series: pd.Series, kind: str) -> np.ndarray:
     """The column's values as JSON fragments ("null" where missing), encoding each distinct value once.
 
