@@ -43,6 +43,11 @@ def get_store(args: argparse.Namespace) -> EventStore:
     """The store the user named, or the default one, built from the bundled reports on first use."""
     if args.store:
         return open_store(args.store)
+    return default_store()
+
+
+def default_store() -> EventStore:
+    """The store the settings name, built from the bundled reports on first use (CLI, dashboard)."""
     if settings.DATABASE_URL:
         return open_store(settings.DATABASE_URL)
     if not settings.STORE_PATH.exists():
