@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -46,13 +47,39 @@ class NotFoundError(StoreError):
 
 
 class ConflictError(StoreError):
-    """An update was based on a version of the event that is no longer current."""
+    """An update was based on a version of the event that is no longer current.
 
-    def __init__(self, event_id: str, *, expected: int, current: int) -> None:
+    ``fields`` holds, for each field the refused change touched, ``[stored value, your value]``;
+    ``changed_by`` and ``changed_at`` say who saved the version now stored, when the store knows.
+    The message shows all of it, so the analyst sees both versions side by side.
+    """
+
+    def __init__(
+        self,
+        event_id: str,
+        *,
+        expected: int,
+        current: int,
+        fields: Mapping[str, Sequence[object]] | None = None,
+        changed_by: str | None = None,
+        changed_at: str | None = None,
+    ) -> None:
         self.event_id = event_id
         self.expected = expected
         self.current = current
-        super().__init__(
+        self.fields = {k: list(v) for k, v in (fields or {}).items()}
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+        saved = ""
+        if changed_by or changed_at:
+            who = f" by {changed_by}" if changed_by else ""
+            when = f" at {changed_at}" if changed_at else ""
+            saved = f" (saved{who}{when})"
+        lines = [
             f"event {event_id} was changed by someone else: you edited version {expected}, "
-            f"the store now holds version {current}. Reload the event and apply your change again."
-        )
+            f"the store now holds version {current}{saved}. "
+            "Reload the event and apply your change again."
+        ]
+        for name, (stored, yours) in self.fields.items():
+            lines.append(f"  {name}: the store has {stored!r}, you wrote {yours!r}")
+        super().__init__("\n".join(lines))

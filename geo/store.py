@@ -24,7 +24,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo import gpkg, settings
+from geo import gpkg, query, settings
 from geo import schema as S
 from geo.errors import ConflictError, NotFoundError, Problem, StoreError, ValidationError
 
@@ -74,7 +74,7 @@ class EventStore(Protocol):
         self, event_id: str, *, expected_version: int | None = None, user: str | None = None
     ) -> None: ...
 
-    def load(self) -> gpd.GeoDataFrame: ...
+    def load(self, filters: query.Filters | None = None) -> gpd.GeoDataFrame: ...
 
     def history(self, event_id: str) -> pd.DataFrame: ...
 
@@ -149,6 +149,31 @@ def _diff(before: pd.Series | None, after: pd.Series | None) -> dict[str, list[o
         if old != new:
             out[name] = [old, new]
     return out
+
+
+def check_unique_ids(typed: pd.DataFrame) -> None:
+    """Refuse an input that names the same event id twice, naming every row that does."""
+    ids = typed[S.EVENT_ID]
+    dup = ids.duplicated(keep=False).to_numpy(dtype=bool)
+    if dup.any():
+        raise ValidationError(
+            [
+                Problem(row, S.EVENT_ID, f"{eid!r} appears more than once in this input")
+                for row, eid in zip(typed.index[dup], ids[dup], strict=True)
+            ]
+        )
+
+
+def check_changes(changes: Mapping[str, object]) -> None:
+    """Refuse an update that names a column the schema does not have."""
+    unknown = [c for c in changes if c not in S.KINDS]
+    if unknown:
+        raise ValidationError([Problem("changes", c, "is not a column") for c in unknown])
+
+
+def attempted(stored: pd.Series, changes: Mapping[str, object]) -> dict[str, list[object]]:
+    """{column: [stored value, value the refused change wrote]}: both versions, for the log."""
+    return {k: [_jsonable(stored[k]), _jsonable(v)] for k, v in changes.items()}
 
 
 class GeoPackageStore:
@@ -284,15 +309,8 @@ class GeoPackageStore:
         typed = S.validate(events)
         if typed.empty:
             return AddResult()
+        check_unique_ids(typed)
         ids = typed[S.EVENT_ID].tolist()
-        if len(set(ids)) != len(ids):
-            dup = pd.Series(ids)
-            problems = [
-                Problem(row, S.EVENT_ID, f"{eid!r} appears more than once in this input")
-                for row, eid in zip(typed.index, ids, strict=True)
-                if (dup == eid).sum() > 1
-            ]
-            raise ValidationError(problems)
         added: list[str] = []
         replaced: list[str] = []
         skipped: list[str] = []
@@ -365,9 +383,7 @@ class GeoPackageStore:
         user: str | None = None,
     ) -> pd.Series:
         """Change fields of one event, refusing if someone changed it since ``expected_version``."""
-        unknown = [c for c in changes if c not in S.KINDS]
-        if unknown:
-            raise ValidationError([Problem("changes", c, "is not a column") for c in unknown])
+        check_changes(changes)
         conflict: ConflictError | None = None
         with self._transaction() as con:
             found = self._select(con, "event_id = ?", (event_id,))
@@ -377,9 +393,21 @@ class GeoPackageStore:
             current = int(before[S.VERSION])
             if current != expected_version:
                 # Record the refused attempt; the transaction still commits that log line.
-                attempted = {k: [None, _jsonable(v)] for k, v in changes.items()}
-                self._log(con, event_id, current, "conflict", user, attempted)
-                conflict = ConflictError(event_id, expected=expected_version, current=current)
+                both = attempted(before, changes)
+                self._log(con, event_id, current, "conflict", user, both)
+                saved_by, saved_at = con.execute(
+                    f'SELECT user, at FROM "{HISTORY_TABLE}" WHERE event_id = ? '
+                    "AND action <> 'conflict' ORDER BY id DESC LIMIT 1",
+                    (event_id,),
+                ).fetchone() or (None, None)
+                conflict = ConflictError(
+                    event_id,
+                    expected=expected_version,
+                    current=current,
+                    fields=both,
+                    changed_by=saved_by,
+                    changed_at=saved_at,
+                )
             else:
                 merged = found.drop(columns=[S.GEOMETRY]).copy()
                 for key, value in changes.items():
@@ -411,10 +439,13 @@ class GeoPackageStore:
             con.execute(f'DELETE FROM "{TABLE}" WHERE event_id = ?', (event_id,))
             self._log(con, event_id, row[0], "delete", user, _diff(before, None))
 
-    def load(self) -> gpd.GeoDataFrame:
-        """Every event, typed, as a GeoDataFrame in EPSG:4326."""
+    def load(self, filters: query.Filters | None = None) -> gpd.GeoDataFrame:
+        """The events the filters keep (every event without them), typed, in EPSG:4326."""
         with self._reading() as con:
-            return self._select(con, "1 = 1", ())
+            events = self._select(con, "1 = 1", ())
+        if filters is None or filters.is_empty():
+            return events
+        return query.apply(events, filters).reset_index(drop=True)
 
     def history(self, event_id: str) -> pd.DataFrame:
         """The audit log of one event, oldest first: version, action, user, at, changes."""
