@@ -246,6 +246,8 @@ TIME_PRECISION_CODES: dict[int, str] = {
 
 # ISO dates and the forms spreadsheet tools write; anything else must be parsed by a format reader.
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d %B %Y", "%d-%b-%y", "%d/%m/%Y")
+# Integers beyond 2**53 lose digits as floats; no count or code of ours comes near that.
+_MAX_INT = 2**53
 # Some feeds stamp events with the publication time zone and land a few hours "ahead" of UTC.
 _FUTURE_SLACK = timedelta(days=1)
 
@@ -398,13 +400,24 @@ class _Problems:
             self.add(row, column, message_of(row))
 
 
+# Years outside this range are typing errors, and outside what a nanosecond timestamp can hold.
+_EARLIEST = pd.Timestamp("1800-01-01")
+_LATEST = pd.Timestamp("2200-01-01")
+
+
+def _in_range(parsed: pd.Series) -> pd.Series:
+    """Naive datetimes of any unit, as nanoseconds, with implausible years set to NaT."""
+    ok = parsed.notna() & (parsed >= _EARLIEST) & (parsed < _LATEST)
+    return parsed.where(ok).astype("datetime64[ns]")
+
+
 def _parse_dates(raw: pd.Series) -> pd.Series:
     """Parse dates written in any of the accepted forms; unparseable ones become NaT."""
     if pd.api.types.is_datetime64_any_dtype(raw):
         parsed = raw
         if getattr(parsed.dt, "tz", None) is not None:
             parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
-        return parsed.astype("datetime64[ns]").dt.normalize()
+        return _in_range(parsed).dt.normalize()
     text = raw.map(lambda v: None if _is_missing(v) else str(v).strip()[:40])
     parsed = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
     for fmt in _DATE_FORMATS:
@@ -412,24 +425,23 @@ def _parse_dates(raw: pd.Series) -> pd.Series:
         if not todo.any():
             break
         attempt = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-        parsed.loc[todo] = attempt.astype("datetime64[ns]")
+        parsed.loc[todo] = _in_range(attempt)
     todo = parsed.isna() & text.notna()
     if todo.any():
         # ISO 8601 with a time part ("2022-10-23T00:00:00", "2013-01-03 00:00:00.000").
         attempt = pd.to_datetime(text[todo], format="ISO8601", errors="coerce", utc=True)
-        parsed.loc[todo] = attempt.dt.tz_localize(None).astype("datetime64[ns]")
+        parsed.loc[todo] = _in_range(attempt.dt.tz_localize(None))
     return parsed.dt.normalize()
 
 
 def _parse_timestamps(raw: pd.Series) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(raw):
-        if getattr(raw.dt, "tz", None) is None:
-            return raw.dt.tz_localize("UTC").astype(DTYPES["timestamp"])
-        return raw.dt.tz_convert("UTC").astype(DTYPES["timestamp"])
-    text = raw.map(lambda v: None if _is_missing(v) else str(v).strip())
-    return pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True).astype(
-        DTYPES["timestamp"]
-    )
+        naive = raw.dt.tz_convert("UTC").dt.tz_localize(None) if raw.dt.tz is not None else raw
+    else:
+        text = raw.map(lambda v: None if _is_missing(v) else str(v).strip())
+        naive = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
+        naive = naive.dt.tz_localize(None)
+    return _in_range(naive).dt.tz_localize("UTC").astype(DTYPES["timestamp"])
 
 
 def _parse_numbers(raw: pd.Series) -> pd.Series:
@@ -506,7 +518,17 @@ def validate(
             problems.add_many(
                 rows[bad.to_numpy()], col.name, lambda r, s=raw: f"{_show(s[r])} is not a number"
             )
+            infinite = np.isinf(values.to_numpy())
+            problems.add_many(
+                rows[infinite], col.name, lambda r, s=raw: f"{_show(s[r])} is not a finite number"
+            )
+            values = values.where(~infinite)
             if col.kind == "int":
+                huge = (values.abs() > _MAX_INT).to_numpy(dtype=bool, na_value=False)
+                problems.add_many(
+                    rows[huge], col.name, lambda r, s=raw: f"{_show(s[r])} is too large"
+                )
+                values = values.where(~huge)
                 frac = values.notna() & (values != np.floor(values.fillna(0)))
                 problems.add_many(
                     rows[frac.to_numpy()],

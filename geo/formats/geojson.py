@@ -22,6 +22,7 @@ import pandas as pd
 from geo import schema as S
 from geo.errors import InputError
 from geo.formats.values import column_json
+from geo.textio import read_text
 
 MEDIA_TYPE = "application/geo+json"
 _BATCH = 20_000
@@ -80,14 +81,13 @@ def read(source: str | Path | IO[str], *, mapping: Mapping[str, str] | None = No
     ``mapping`` renames properties to schema columns (``{"date": "event_date"}``); coordinates come
     from the geometry. The index is the feature's position (1-based), for error messages.
     """
+    text = read_text(source) if isinstance(source, (str, Path)) else source.read()
     try:
-        if isinstance(source, (str, Path)):
-            with open(source, encoding="utf-8-sig") as stream:
-                doc = json.load(stream)
-        else:
-            doc = json.load(source)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
         raise InputError(f"not a readable GeoJSON file: {exc}") from exc
+    except RecursionError as exc:
+        raise InputError("the GeoJSON is nested too deeply to hold events") from exc
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         raise InputError("not a GeoJSON FeatureCollection (its 'type' must be 'FeatureCollection')")
     features = doc.get("features")
