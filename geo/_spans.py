@@ -58,9 +58,7 @@ class NormText:
 
     original: str
     norm: str
-    index: tuple[
-        int, ...
-    ]  # index[i] = offset in original of norm[i]; one extra at the end
+    index: tuple[int, ...]  # index[i] = offset in original of norm[i]; one extra at the end
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a ``[start, end)`` span of ``norm`` back to ``original``."""
@@ -130,7 +128,11 @@ def tokens(norm: str) -> list[Token]:
 
 
 def clitic_forms(word: str) -> tuple[tuple[str, str], ...]:
-    """(form, proclitics) readings of a word: والقوات -> (القوات, و), للقوات -> (القوات, ل)."""
+    """(form, proclitics) readings of a word: والقوات -> (القوات, و), للقوات -> (القوات, ل).
+
+    Readings without the article are offered too (الصواريخ -> صواريخ); the article is not
+    counted among the proclitics.
+    """
     forms = [(word, "")]
     stems = [(word, "")]
     if len(word) > 3 and word[0] in _CONJ:
@@ -144,6 +146,8 @@ def clitic_forms(word: str) -> tuple[tuple[str, str], ...]:
             forms.append((stem, conj))
     if word.endswith("'s"):
         forms.append((word[:-2], ""))
+    # The article: lexicon nouns are written bare (صواريخ), text has them defined (الصواريخ).
+    forms += [(f[2:], p) for f, p in forms if f.startswith("ال") and len(f) > 4]
     return tuple(dict.fromkeys(forms))
 
 
@@ -176,9 +180,7 @@ class PhraseIndex:
         toks = tokens(norm) if toks is None else toks
         found: list[PhraseMatch] = []
         i = 0
-        detached = (
-            ""  # a proclitic written apart, as in لـ"نورث برس" folded to ل نورث برس
-        )
+        detached = ""  # a proclitic written apart, as in لـ"نورث برس" folded to ل نورث برس
         while i < len(toks):
             best: tuple[int, object, str] | None = None  # (n words, payload, prefix)
             for form, prefix in clitic_forms(toks[i].text):
@@ -191,16 +193,12 @@ class PhraseIndex:
                         break
             if best is None:
                 word = toks[i].text
-                detached = (
-                    word if len(word) <= 2 and set(word) <= _CLITIC_LETTERS else ""
-                )
+                detached = word if len(word) <= 2 and set(word) <= _CLITIC_LETTERS else ""
                 i += 1
                 continue
             n, payload, prefix = best
             found.append(
-                PhraseMatch(
-                    toks[i].start, toks[i + n - 1].end, payload, detached + prefix
-                )
+                PhraseMatch(toks[i].start, toks[i + n - 1].end, payload, detached + prefix)
             )
             detached = ""
             i += n

@@ -18,12 +18,11 @@ from pathlib import Path
 
 import yaml
 
-from geo._spans import NormText, PhraseIndex, Token, is_arabic, normalise, tokens
+from geo._spans import NormText, PhraseIndex, PhraseMatch, Token, is_arabic, normalise, tokens
 from geo.errors import InputError
 from geo.schema import ACTOR_TYPE_LABELS
 
 ACTORS_FILE = Path(__file__).resolve().parents[1] / "data" / "actors.yaml"
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +77,10 @@ class ActorDictionary:
     def __getitem__(self, actor_id: str) -> Actor:
         return self.actors[actor_id]
 
+    def matches(self, norm: str, toks: list[Token], *, lang: str) -> list[PhraseMatch]:
+        """Alias matches in normalised text (offsets in ``norm``; payload: the :class:`Actor`)."""
+        return self._index[lang].find(norm, toks)
+
     def find(
         self,
         nt: NormText,
@@ -89,7 +92,7 @@ class ActorDictionary:
     ) -> list[ActorMention]:
         """Actors in an already normalised text (used by the extractor, which normalises once)."""
         found = []
-        for m in self._index[lang].find(nt.norm, toks):
+        for m in self.matches(nt.norm, toks if toks is not None else tokens(nt.norm), lang=lang):
             actor: Actor = m.payload  # type: ignore[assignment]
             start, end = nt.span(m.start, m.end)
             found.append(
@@ -140,19 +143,11 @@ def _parse_actor(entry: object, *, where: str) -> Actor:
             raise InputError(f"{where}: field {key} is missing")
     if entry["type"] not in ACTOR_TYPE_LABELS:
         allowed = ", ".join(ACTOR_TYPE_LABELS)
-        raise InputError(
-            f"{where}, field type: {entry['type']!r} is not one of {allowed}"
-        )
+        raise InputError(f"{where}, field type: {entry['type']!r} is not one of {allowed}")
     periods = []
     for k, p in enumerate(entry.get("periods") or []):
-        if (
-            not isinstance(p, dict)
-            or not isinstance(p.get("from"), dt.date)
-            or not p.get("name")
-        ):
-            raise InputError(
-                f"{where}, periods[{k}]: expected {{from: YYYY-MM-DD, name: ...}}"
-            )
+        if not isinstance(p, dict) or not isinstance(p.get("from"), dt.date) or not p.get("name"):
+            raise InputError(f"{where}, periods[{k}]: expected {{from: YYYY-MM-DD, name: ...}}")
         periods.append((p["from"], str(p["name"])))
     return Actor(
         id=str(entry["id"]),
@@ -175,9 +170,7 @@ def load(path: Path | str = ACTORS_FILE) -> ActorDictionary:
     entries = doc.get("actors") if isinstance(doc, dict) else None
     if not isinstance(entries, list):
         raise InputError(f"{path}: expected a top-level 'actors:' list")
-    actors = [
-        _parse_actor(e, where=f"{path}, actor {i + 1}") for i, e in enumerate(entries)
-    ]
+    actors = [_parse_actor(e, where=f"{path}, actor {i + 1}") for i, e in enumerate(entries)]
     seen: set[str] = set()
     for i, a in enumerate(actors):
         if a.id in seen:

@@ -163,9 +163,7 @@ _EN_NUMBERS = {
 
 def _alt(words) -> str:
     return "|".join(
-        sorted(
-            (re.escape(w).replace(r"\ ", r"\s+") for w in words), key=len, reverse=True
-        )
+        sorted((re.escape(w).replace(r"\ ", r"\s+") for w in words), key=len, reverse=True)
     )
 
 
@@ -179,9 +177,7 @@ _EN_WD2 = rf"(?P<wd2>{_alt(_EN_WEEKDAYS)})"
 _EN_MON = rf"(?P<mon>{_alt(_EN_MONTHS)})\.?"
 _DAY = r"(?P<day>[0-3]?\d)"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
-_AR_TIME_OF_DAY = (
-    r"(?:فجر|صباح|صبيحه|ظهر|ظهيره|عصر|مساء|ليل|ليله|منتصف\s+ليل|منتصف\s+ليله)"
-)
+_AR_TIME_OF_DAY = r"(?:فجر|صباح|صبيحه|ظهر|ظهيره|عصر|مساء|ليل|ليله|منتصف\s+ليل|منتصف\s+ليله)"
 
 # (rule name, pattern) in priority order: a longer match wins over a shorter overlapping one,
 # and on equal length the earlier rule wins.
@@ -308,9 +304,7 @@ def _infer_year(day: dt.date, month: int, dom: int) -> int:
 
 
 def _month_span(year: int, month: int) -> tuple[dt.date, dt.date]:
-    return dt.date(year, month, 1), dt.date(
-        year, month, calendar.monthrange(year, month)[1]
-    )
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def _interpret(
@@ -373,9 +367,7 @@ def _interpret(
             and not (tod or g.get("last") or "يوم" in m.group())
         ):
             return None
-        start = _latest(
-            day, _weekday(m, "wd", lang), strictly_before=bool(g.get("last"))
-        )
+        start = _latest(day, _weekday(m, "wd", lang), strictly_before=bool(g.get("last")))
         if tod in ("night", "ليل"):
             return start, start + one, 1
         return start, None, 1
@@ -393,18 +385,14 @@ def _interpret(
     raise AssertionError(f"unknown date rule {rule}")
 
 
-def find(
-    nt: NormText, *, dateline: dt.date | dt.datetime, lang: str
-) -> list[DateMatch]:
+def find(nt: NormText, *, dateline: dt.date | dt.datetime, lang: str) -> list[DateMatch]:
     """Every date expression in an already normalised text, in order, without overlaps."""
     day = dateline.date() if isinstance(dateline, dt.datetime) else dateline
     candidates: list[tuple[int, int, int, str, re.Match[str]]] = []
     for priority, (rule, pattern) in enumerate(_COMPILED[lang]):
         for m in pattern.finditer(nt.norm):
             candidates.append((m.start(), -(m.end() - m.start()), priority, rule, m))
-    candidates.sort(
-        key=lambda c: (c[1], c[2], c[0])
-    )  # longest first, then rule priority
+    candidates.sort(key=lambda c: (c[1], c[2], c[0]))  # longest first, then rule priority
     taken: list[DateMatch] = []
     used: list[tuple[int, int]] = []
     for start_n, _neg_len, _prio, rule, m in candidates:
@@ -417,17 +405,13 @@ def find(
         start, end = nt.span(start_n, end_n)
         used.append((start_n, end_n))
         taken.append(
-            DateMatch(
-                value[0], value[1], value[2], start, end, nt.original[start:end], rule
-            )
+            DateMatch(value[0], value[1], value[2], start, end, nt.original[start:end], rule)
         )
     taken.sort(key=lambda d: d.start)
     return taken
 
 
-def find_all(
-    text: str, *, dateline: dt.date | dt.datetime, lang: str = "auto"
-) -> list[DateMatch]:
+def find_all(text: str, *, dateline: dt.date | dt.datetime, lang: str = "auto") -> list[DateMatch]:
     """Every date expression in ``text`` resolved against ``dateline``, in text order."""
     if lang == "auto":
         lang = "ar" if is_arabic(text) else "en"
@@ -437,9 +421,7 @@ def find_all(
     return found
 
 
-def resolve(
-    text: str, *, dateline: dt.date | dt.datetime, lang: str = "auto"
-) -> DateMatch | None:
+def resolve(text: str, *, dateline: dt.date | dt.datetime, lang: str = "auto") -> DateMatch | None:
     """The first date expression in ``text`` (an expression or a whole sentence), or None.
 
     Parameters
@@ -481,8 +463,6 @@ def _fallback(text: str, *, dateline: dt.date | dt.datetime) -> list[DateMatch]:
             continue  # bare words ("now", "may") are what it misreads most
         start = text.find(phrase)
         found.append(
-            DateMatch(
-                value.date(), None, 1, start, start + len(phrase), phrase, "dateparser"
-            )
+            DateMatch(value.date(), None, 1, start, start + len(phrase), phrase, "dateparser")
         )
     return found

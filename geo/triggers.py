@@ -1,0 +1,197 @@
+"""Event lexicon: which words report which ACLED sub-event type, and the cues around them.
+
+The words are data (``data/triggers.yaml``); this module loads them into phrase indexes and
+answers the questions the extractor asks of one clause: which event does it report, if any,
+and is that report negated, background, or a reference back to another event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from geo._spans import PhraseIndex, PhraseMatch, Token
+from geo.errors import InputError
+from geo.schema import SUB_EVENT_TYPES
+
+TRIGGERS_FILE = Path(__file__).resolve().parents[1] / "data" / "triggers.yaml"
+OUTLETS_FILE = Path(__file__).resolve().parents[1] / "data" / "outlets.yaml"
+
+AIR = "Air/drone strike"
+SHELLING = "Shelling/artillery/missile attack"
+IED = "Remote explosive/landmine/IED"
+CLASH = "Armed clash"
+ATTACK = "Attack"
+
+# When one clause holds triggers of several types, the most telling wins: a downed drone is not
+# an air strike, a suicide car bomb is not a car bomb, an air strike that killed people is not
+# an "Attack".
+PRIORITY = (
+    "Disrupted weapons use",
+    "Chemical weapon",
+    "Suicide bomb",
+    AIR,
+    IED,
+    "Grenade",
+    CLASH,
+    SHELLING,
+    "Abduction/forced disappearance",
+    "Arrests",
+    "Looting/property destruction",
+    "Violent demonstration",
+    "Peaceful protest",
+    "Government regains territory",
+    "Non-state actor overtakes territory",
+    ATTACK,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """A lexicon hit in normalised text."""
+
+    start: int
+    end: int
+    sub_event_type: str | None  # None: a weak trigger with no default
+    strong: bool
+    weak_group: int = -1  # index into the weak list, for weak triggers
+
+
+@dataclass(frozen=True, slots=True)
+class _Weak:
+    default: str | None
+
+
+class Lexicon:
+    """The phrase indexes of one lexicon file, per language."""
+
+    def __init__(self, doc: dict, *, where: str, outlets: list[dict] | None = None) -> None:
+        self._where = where
+        self._triggers: dict[str, PhraseIndex] = {}
+        self._weak: list[_Weak] = []
+        self._lists: dict[tuple[str, str], PhraseIndex] = {}
+        triggers = doc.get("triggers") or {}
+        for sub in triggers:
+            if sub not in SUB_EVENT_TYPES:
+                raise InputError(f"{where}, triggers: {sub!r} is not an ACLED sub-event type")
+        weak = doc.get("weak") or []
+        for k, group in enumerate(weak):
+            default = group.get("default")
+            if default is not None and default not in SUB_EVENT_TYPES:
+                raise InputError(f"{where}, weak[{k}]: default {default!r} is not a sub-event type")
+            self._weak.append(_Weak(default))
+        for lang in ("ar", "en"):
+            phrases: dict[str, object] = {}
+            for k, group in enumerate(weak):
+                for phrase in group.get(lang) or ():
+                    phrases[str(phrase)] = ("weak", k)
+            for sub, langs in triggers.items():
+                for phrase in (langs or {}).get(lang) or ():
+                    phrases[str(phrase)] = ("strong", sub)
+            self._triggers[lang] = PhraseIndex(phrases)
+        self._add_lists(doc, ("modifiers",), nested=True)
+        for name in ("negation", "no_casualties", "background", "reference_before", "attribution"):
+            self._add_list(name, doc.get(name) or {})
+        self._add_lists(doc, ("roles",), nested=True)
+        self._named: dict[str, dict[str, PhraseIndex]] = {"countries": {}, "outlets": {}}
+        countries = doc.get("countries") or {}
+        outlets = outlets or []
+        for lang in ("ar", "en"):
+            self._named["countries"][lang] = PhraseIndex(
+                {str(p): name for name, langs in countries.items() for p in langs.get(lang) or ()}
+            )
+            self._named["outlets"][lang] = PhraseIndex(
+                {str(p): str(o["name"]) for o in outlets for p in o.get(lang) or ()}
+            )
+
+    def _add_lists(self, doc: dict, keys: tuple[str, ...], *, nested: bool) -> None:
+        for key in keys:
+            for name, langs in (doc.get(key) or {}).items():
+                self._add_list(name, langs or {})
+
+    def _add_list(self, name: str, langs: dict) -> None:
+        for lang in ("ar", "en"):
+            phrases = [str(p) for p in (langs.get(lang) or ())]
+            self._lists[(name, lang)] = PhraseIndex(dict.fromkeys(phrases, name))
+
+    def triggers(self, norm: str, toks: list[Token], *, lang: str) -> list[Trigger]:
+        """Every trigger in a normalised clause, in order."""
+        found = []
+        for m in self._triggers[lang].find(norm, toks):
+            kind, value = m.payload  # type: ignore[misc]
+            if kind == "strong":
+                found.append(Trigger(m.start, m.end, value, True))
+            else:
+                found.append(Trigger(m.start, m.end, self._weak[value].default, False, value))
+        return found
+
+    def find(self, name: str, norm: str, toks: list[Token], *, lang: str) -> list[PhraseMatch]:
+        """Matches of one cue list (``negation``, ``air``, ``target_before`` ...)."""
+        return self._lists[(name, lang)].find(norm, toks)
+
+    def has(self, name: str, norm: str, toks: list[Token], *, lang: str) -> bool:
+        return bool(self.find(name, norm, toks, lang=lang))
+
+    def named(self, what: str, norm: str, toks: list[Token], *, lang: str) -> list[PhraseMatch]:
+        """Countries (``what="countries"``) or news outlets (``"outlets"``) named in the text;
+        the payload is the English name."""
+        return self._named[what][lang].find(norm, toks)
+
+
+def classify(
+    triggers: list[Trigger], *, air: bool, ground: bool, attacker_air: bool
+) -> tuple[str | None, Trigger | None]:
+    """The sub-event type a clause reports, and the trigger that decided it.
+
+    Strong triggers decide by :data:`PRIORITY`. Otherwise the first weak trigger is typed: an
+    air modifier (طائرة, drone) or an attacker with an air force makes it an air strike, a
+    ground modifier (مدفعية, rockets) shelling, else its default, else nothing.
+    """
+    strong = [t for t in triggers if t.strong]
+    if strong:
+        best = min(strong, key=lambda t: (PRIORITY.index(t.sub_event_type), t.start))
+        if best.sub_event_type == SHELLING and air and not ground:
+            # «قصف صاروخي من الطيران»: a missile from an aircraft is an air strike
+            return AIR, best
+        return best.sub_event_type, best
+    weak = sorted((t for t in triggers if not t.strong), key=lambda t: (t.weak_group, t.start))
+    for t in weak:
+        if (air or (attacker_air and not ground)) and t.sub_event_type in (None, SHELLING):
+            return AIR, t
+        if ground and t.sub_event_type in (None, SHELLING):
+            return SHELLING, t
+        if t.sub_event_type is not None:
+            return t.sub_event_type, t
+    return None, None
+
+
+def _read_yaml(path: Path, *, key: str, what: str) -> dict:
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputError(f"{path}: cannot read the {what} ({exc})") from exc
+    if not isinstance(doc, dict) or key not in doc:
+        raise InputError(f"{path}: expected a mapping with a '{key}:' section")
+    return doc
+
+
+def load(path: Path | str = TRIGGERS_FILE, *, outlets: Path | str | None = OUTLETS_FILE) -> Lexicon:
+    """Read a lexicon file and, optionally, the list of news outlets."""
+    path = Path(path)
+    doc = _read_yaml(path, key="triggers", what="event lexicon")
+    outlet_list: list[dict] = []
+    if outlets is not None:
+        outlet_list = _read_yaml(Path(outlets), key="outlets", what="list of outlets")["outlets"]
+        for k, o in enumerate(outlet_list):
+            if not isinstance(o, dict) or not o.get("name"):
+                raise InputError(f"{outlets}, outlet {k + 1}: field name is missing")
+    return Lexicon(doc, where=str(path), outlets=outlet_list)
+
+
+@lru_cache(maxsize=1)
+def default() -> Lexicon:
+    """The project's lexicon (data/triggers.yaml and data/outlets.yaml), read once."""
+    return load()
