@@ -79,6 +79,19 @@ def _contains_any(series: pd.Series, needles: tuple[str, ...]) -> np.ndarray:
     return out
 
 
+def exact_matches(filters: Filters) -> list[tuple[str, tuple[str, ...]]]:
+    """(column, values) for each set filter that keeps a row whose column is one of the values."""
+    pairs = (
+        (S.EVENT_TYPE, filters.event_types),
+        (S.SUB_EVENT_TYPE, filters.sub_event_types),
+        (S.COUNTRY, filters.countries),
+        (S.ADMIN1, filters.admin1),
+        (S.ADMIN2, filters.admin2),
+        (S.STATUS, filters.statuses),
+    )
+    return [(column, values) for column, values in pairs if values]
+
+
 def mask(events: pd.DataFrame, filters: Filters) -> np.ndarray:
     """Boolean array: True for the events the filters keep."""
     n = len(events)
@@ -102,17 +115,8 @@ def mask(events: pd.DataFrame, filters: Filters) -> np.ndarray:
         keep &= _isin(events[S.INTER1], filters.actor_types) | _isin(
             events[S.INTER2], filters.actor_types
         )
-    simple = (
-        (S.EVENT_TYPE, filters.event_types),
-        (S.SUB_EVENT_TYPE, filters.sub_event_types),
-        (S.COUNTRY, filters.countries),
-        (S.ADMIN1, filters.admin1),
-        (S.ADMIN2, filters.admin2),
-        (S.STATUS, filters.statuses),
-    )
-    for column, values in simple:
-        if values:
-            keep &= _isin(events[column], values)
+    for column, values in exact_matches(filters):
+        keep &= _isin(events[column], values)
     if filters.geo_precision:
         keep &= _isin(events[S.GEO_PRECISION], filters.geo_precision)
     if filters.min_fatalities is not None:
