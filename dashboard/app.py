@@ -1,0 +1,45 @@
+"""conflictmap dashboard: `streamlit run dashboard/app.py`.
+
+The entry script sets up the page, the shared sidebar filters and the navigation; each page in
+``dashboard/views/`` reads the filtered events from :mod:`dashboard.state`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# `streamlit run dashboard/app.py` puts dashboard/ on the path, not the project: make `dashboard`
+# and `geo` importable without an installed package too.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import streamlit as st
+
+from dashboard import data, sidebar, state
+from geo.query import apply
+
+VIEWS = Path(__file__).resolve().parent / "views"
+
+st.set_page_config(page_title="conflictmap", page_icon="🗺️", layout="wide")
+
+pages = [
+    st.Page(VIEWS / "map.py", title="Map", icon=":material/map:", default=True, url_path="map"),
+    st.Page(VIEWS / "events.py", title="Events", icon=":material/table:", url_path="events"),
+    st.Page(VIEWS / "review.py", title="Review", icon=":material/fact_check:", url_path="review"),
+    st.Page(VIEWS / "edit.py", title="Add / edit", icon=":material/edit:", url_path="edit"),
+    st.Page(VIEWS / "imports.py", title="Import", icon=":material/upload:", url_path="import"),
+]
+page = st.navigation(pages)
+
+url_problems = sidebar.init_from_url()
+events = data.events()
+counts_slot = sidebar.render(data.choices())
+filters = sidebar.filters()
+filtered = apply(events, filters)
+state.publish(events=events, filters=filters, filtered=filtered)
+counts_slot.markdown(f"**{len(filtered):,}** of {len(events):,} events match the filters")
+for problem in url_problems:
+    st.sidebar.warning(f"Link parameter {problem}")
+
+page.run()
+state.write_url()

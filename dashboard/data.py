@@ -1,0 +1,89 @@
+"""The dashboard's access to the store: one store per target, events cached by store revision.
+
+The revision grows with every committed change, so a change made anywhere (this session, another
+analyst, the CLI) shows up on the next rerun, and an unchanged store is never read twice.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from geo import schema as S
+from geo import settings
+from geo.cli import default_store
+from geo.store import EventStore, open_store
+
+
+def store_target() -> str:
+    """What the settings point at: a PostGIS URL or the GeoPackage path (tests change it)."""
+    return str(settings.DATABASE_URL or settings.STORE_PATH)
+
+
+@st.cache_resource(show_spinner=False)
+def _store(target: str) -> EventStore:
+    if target == str(settings.DATABASE_URL or settings.STORE_PATH):
+        return default_store()
+    return open_store(target)
+
+
+def store() -> EventStore:
+    return _store(store_target())
+
+
+@st.cache_data(show_spinner="Loading events…", max_entries=4)
+def _events(target: str, revision: int) -> gpd.GeoDataFrame:
+    del revision  # part of the cache key only
+    return _store(target).load()
+
+
+def events() -> gpd.GeoDataFrame:
+    """Every stored event, reloaded only when the store's revision changed."""
+    return _events(store_target(), store().revision())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _choices(target: str, revision: int) -> dict[str, list]:
+    frame = _events(target, revision)
+
+    def distinct(*columns: str, split: bool = False) -> list:
+        values: set = set()
+        for column in columns:
+            series = frame[column].dropna()
+            if split:
+                series = series.str.split(";").explode().str.strip()
+            values.update(v for v in series.unique() if v != "")
+        return sorted(values, key=str)
+
+    return {
+        "actors": distinct(S.ACTOR1, S.ACTOR2, S.ASSOC_ACTOR_1, S.ASSOC_ACTOR_2, split=True),
+        "countries": distinct(S.COUNTRY),
+        "admin1": distinct(S.ADMIN1),
+        "admin2": distinct(S.ADMIN2),
+        "sources": distinct(S.SOURCE, split=True),
+        "first_day": _day(frame[S.EVENT_DATE].min()),
+        "last_day": _day(frame[S.EVENT_DATE_END].fillna(frame[S.EVENT_DATE]).max()),
+    }
+
+
+def choices() -> dict[str, list]:
+    """Values the filters offer: actors, places and outlets present in the store, the date span."""
+    return _choices(store_target(), store().revision())
+
+
+def _day(value: object):
+    return None if pd.isna(value) else pd.Timestamp(value).date()
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def outlines(path: str | None) -> gpd.GeoSeries | None:
+    """Boundaries the user supplied (CONFLICTMAP_BOUNDARIES), simplified for drawing."""
+    if not path:
+        return None
+    try:
+        from geo.boundaries import load_boundaries
+    except ImportError:
+        return None
+    frame = load_boundaries(path)
+    return frame.geometry.boundary.simplify(0.005)

@@ -1,0 +1,86 @@
+"""Events page: the filtered events as a table, one event's details and history, and the exports.
+
+Exports go through ``geo.export.FORMATS``, the registry the ``conflictmap export`` command uses,
+so the same filters give the same bytes from both.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import data, mapview, state
+from geo import schema as S
+from geo.export import FORMATS, filename
+
+TABLE_COLUMNS = [
+    S.EVENT_DATE,
+    S.EVENT_TYPE,
+    S.SUB_EVENT_TYPE,
+    S.ACTOR1,
+    S.ACTOR2,
+    S.LOCATION,
+    S.ADMIN1,
+    S.FATALITIES,
+    S.SOURCE,
+    S.STATUS,
+    S.EVENT_ID,
+]
+# Labels for the export buttons, in the order shown; formats the registry lacks are left out.
+EXPORTS = {
+    "geojson": "GeoJSON",
+    "acled": "CSV (ACLED columns)",
+    "csv": "CSV (all columns)",
+    "gpkg": "GeoPackage",
+    "kml": "KML",
+}
+
+st.session_state["_page"] = "events"
+filters = state.filters()
+filtered = state.filtered().sort_values([S.EVENT_DATE, S.EVENT_ID])
+
+st.markdown(f"**{len(filtered):,}** events match the filters")
+
+cols = st.columns(len([f for f in EXPORTS if f in FORMATS]) or 1)
+for col, (name, label) in zip(
+    cols, [(n, lab) for n, lab in EXPORTS.items() if n in FORMATS], strict=False
+):
+    fmt = FORMATS[name]
+    col.download_button(
+        label,
+        data=fmt.to_bytes(filtered),
+        file_name=filename(filters, name),
+        mime=fmt.media_type,
+        key=f"download_{name}",
+        width="stretch",
+    )
+
+table = filtered[TABLE_COLUMNS].copy()
+table[S.EVENT_DATE] = table[S.EVENT_DATE].dt.date
+picked = st.dataframe(
+    table,
+    hide_index=True,
+    width="stretch",
+    on_select="rerun",
+    selection_mode="single-row",
+    key="events_table",
+    column_config={
+        S.EVENT_DATE: st.column_config.DateColumn("date"),
+        S.FATALITIES: st.column_config.NumberColumn("fatalities", format="%d"),
+    },
+)
+
+rows = picked.selection.rows if picked is not None else []
+if rows:
+    event = filtered.iloc[rows[0]]
+    left, right = st.columns([2, 1])
+    with left, st.container(border=True):
+        st.html(mapview.popup_html(event))
+    with right:
+        if st.button("Edit this event", key="edit_selected"):
+            st.session_state["edit_id"] = event[S.EVENT_ID]
+            st.switch_page("views/edit.py")
+        with st.expander("History", expanded=True):
+            history = data.store().history(event[S.EVENT_ID])
+            st.dataframe(history, hide_index=True, width="stretch")
+else:
+    st.caption("Select a row to read the event, its sources and its history.")

@@ -1,0 +1,198 @@
+"""Map page: the filtered events on the map, details of a clicked event, timeline and play control.
+
+The base map is built once per visit of the page (its view, tiles, outlines and draw tools never
+change while the page is open) and the events go to streamlit-folium as feature groups, so a
+filter change redraws the markers without reloading the map or losing its zoom.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import shapely
+import streamlit as st
+from shapely.geometry import shape
+from streamlit_folium import st_folium
+
+from dashboard import assets, data, mapview, sidebar, state, timeline
+from geo import schema as S
+from geo import settings
+
+MAP_KEY = "event_map"
+VIEW0_KEY = "map_view0"
+PLAY_SECONDS = 1.5
+RETURNED = ["last_object_clicked", "all_drawings", "center", "zoom"]
+
+
+# --- callbacks: run before the next rerun, so they may set the sidebar's widgets ---------------------
+def _on_map_change() -> None:
+    value = st.session_state.get(MAP_KEY) or {}
+    center, zoom = value.get("center"), value.get("zoom")
+    if center and zoom is not None:
+        st.session_state[sidebar.VIEW_KEY] = mapview.View(
+            center=(round(center["lat"], 5), round(center["lng"], 5)), zoom=int(zoom)
+        )
+    clicked = value.get("last_object_clicked")
+    if clicked and clicked != st.session_state.get("_last_click"):
+        st.session_state["_last_click"] = clicked
+        st.session_state["selected_at"] = (clicked["lat"], clicked["lng"])
+    drawings = value.get("all_drawings")
+    if drawings is not None and drawings != st.session_state.get("_last_drawings"):
+        st.session_state["_last_drawings"] = drawings
+        sidebar.set_area(area_of(drawings))
+
+
+def area_of(drawings: list[dict]) -> str | None:
+    """The union of the drawn rectangles and polygons as WKT (None when all were deleted)."""
+    shapes = [shape(f["geometry"]) for f in drawings if f.get("geometry")]
+    shapes = [s for s in shapes if s.geom_type in ("Polygon", "MultiPolygon") and not s.is_empty]
+    if not shapes:
+        return None
+    return shapely.to_wkt(shapely.union_all(shapes), rounding_precision=5)
+
+
+def _on_brush() -> None:
+    chosen = st.session_state.get("timeline")
+    brushed = timeline.brushed_range(
+        getattr(chosen, "selection", None) or (chosen or {}).get("selection")
+    )
+    if brushed and brushed != st.session_state.get("_last_brush"):
+        st.session_state["_last_brush"] = brushed
+        sidebar.set_dates(*brushed)
+        st.session_state["play_on"] = False
+
+
+def _toggle_play() -> None:
+    st.session_state["play_on"] = not st.session_state.get("play_on", False)
+    st.session_state["play_idx"] = 0
+
+
+# --- page ---------------------------------------------------------------------------------------------
+filters = state.filters()
+filtered = state.filtered()
+every = state.events()
+
+if st.session_state.get("_page") != "map" or VIEW0_KEY not in st.session_state:
+    # Entering the page: start where the map was last left, or where a shared link points.
+    st.session_state[VIEW0_KEY] = sidebar.current_view() or mapview.fit_view(every)
+st.session_state["_page"] = "map"
+
+# Play control: which period is on the map while playing.
+first = filters.date_from or (filtered[S.EVENT_DATE].min().date() if len(filtered) else None)
+last = filters.date_to or (filtered[S.EVENT_DATE].max().date() if len(filtered) else None)
+period = timeline.choose_period(first, last)
+play_steps = timeline.steps(first, last, period) if first and last else []
+playing = bool(st.session_state.get("play_on")) and bool(play_steps)
+current = None
+shown = filtered
+if playing:
+    idx = min(st.session_state.get("play_idx", 0), len(play_steps) - 1)
+    start = play_steps[idx]
+    current = (start, timeline.step_end(start, period))
+    day = filtered[S.EVENT_DATE]
+    ends = filtered[S.EVENT_DATE_END].fillna(day)
+    shown = filtered.loc[(ends >= pd.Timestamp(current[0])) & (day <= pd.Timestamp(current[1]))]
+
+head, controls = st.columns([3, 2])
+with head:
+    label = f"**{len(shown):,}** events on the map"
+    if playing:
+        label += f" · playing {period} of {current[0]} ({idx + 1}/{len(play_steps)})"
+    st.markdown(label)
+with controls:
+    c1, c2 = st.columns(2)
+    heat = c1.toggle("Heat map", key="heat_on")
+    c2.button(
+        "■ Stop" if playing else "▶ Play through time",
+        on_click=_toggle_play,
+        disabled=not play_steps,
+        key="play_button",
+        width="stretch",
+    )
+
+if not assets.installed():
+    st.warning(
+        "The map's JavaScript is not installed, so the map loads it from the internet and stays "
+        "blank offline. Run `make assets` (npm) and reload."
+    )
+
+map_col, detail_col = st.columns([3, 1])
+with map_col:
+    base = mapview.base_map(
+        st.session_state[VIEW0_KEY],
+        tiles=settings.TILES,
+        outlines=data.outlines(settings.BOUNDARIES),
+    )
+    groups = mapview.event_layers(shown, heat=heat)
+    assets.localise(base, *groups, base_path=st.get_option("server.baseUrlPath") or "")
+    st_folium(
+        base,
+        key=MAP_KEY,
+        height=600,
+        use_container_width=True,
+        feature_group_to_add=groups,
+        layer_control=mapview.layer_control(),
+        returned_objects=RETURNED,
+        on_change=_on_map_change,
+    )
+
+with detail_col:
+    at = st.session_state.get("selected_at")
+    if at is None:
+        st.caption(
+            "Click an event on the map to read it here. Draw a rectangle or polygon to filter by area."
+        )
+    else:
+        near = (filtered[S.LATITUDE] - at[0]).abs().lt(1e-5) & (
+            filtered[S.LONGITUDE] - at[1]
+        ).abs().lt(1e-5)
+        chosen = filtered.loc[near]
+        if chosen.empty:
+            st.caption("No filtered event at the clicked point.")
+        for _, event in chosen.iterrows():
+            with st.container(border=True):
+                st.html(mapview.popup_html(event))
+                if st.button("Edit", key=f"edit_{event[S.EVENT_ID]}"):
+                    st.session_state["edit_id"] = event[S.EVENT_ID]
+                    st.switch_page("views/edit.py")
+
+# Timeline of everything the other filters keep, so that brushing can widen the dates again.
+for_timeline = filtered if filters.date_from is None and filters.date_to is None else None
+if for_timeline is None:
+    from geo.query import apply
+
+    for_timeline = apply(every, filters.with_(date_from=None, date_to=None))
+if len(for_timeline):
+    span_first = for_timeline[S.EVENT_DATE].min().date()
+    span_last = for_timeline[S.EVENT_DATE].max().date()
+    st.altair_chart(
+        timeline.chart(
+            for_timeline,
+            period=timeline.choose_period(span_first, span_last),
+            selected=(filters.date_from, filters.date_to),
+            current=current,
+        ),
+        width="stretch",
+        on_select=_on_brush,
+        selection_mode=timeline.BRUSH,
+        key="timeline",
+    )
+    st.caption("Drag across the timeline to set the date filter.")
+
+
+@st.fragment(run_every=PLAY_SECONDS)
+def _tick() -> None:
+    # The fragment also runs once inline with the page; only the timer's runs advance the play.
+    if not st.session_state.get("_tick_armed"):
+        st.session_state["_tick_armed"] = True
+        return
+    nxt = st.session_state.get("play_idx", 0) + 1
+    if nxt >= len(play_steps):
+        st.session_state["play_on"] = False
+    else:
+        st.session_state["play_idx"] = nxt
+    st.rerun()
+
+
+if playing:
+    st.session_state["_tick_armed"] = False
+    _tick()

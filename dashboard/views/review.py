@@ -1,0 +1,103 @@
+"""Review page: draft events from the extractor, with their evidence; accept, correct or reject.
+
+Every decision is an update of the stored event guarded by the version the analyst saw, so two
+analysts reviewing the same draft cannot overwrite each other: the second one is told.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data, highlight, mapview, state
+from geo import schema as S
+from geo.errors import ConflictmapError
+from geo.query import apply
+
+PAGE_SIZE = 10
+
+
+def _decide(event_id: str, version: int, status: str) -> None:
+    try:
+        data.store().update(event_id, {S.STATUS: status}, expected_version=version)
+    except ConflictmapError as exc:
+        st.session_state["review_error"] = str(exc)
+    else:
+        st.session_state["review_done"] = f"{event_id} marked {status}."
+
+
+def _evidence_sentences(evidence: str) -> list[str]:
+    try:
+        from geo.extract import evidence_spans
+    except ImportError:
+        return [line for line in evidence.splitlines() if line.strip()]
+    spans = evidence_spans(evidence)
+    return [sentence for _a, _b, sentence in spans] or [evidence]
+
+
+st.session_state["_page"] = "review"
+drafts = apply(state.events(), state.filters().with_(statuses=("draft",)))
+drafts = drafts.sort_values([S.CONFIDENCE, S.EVENT_DATE], ascending=[False, True])
+
+if message := st.session_state.pop("review_error", None):
+    st.error(message)
+if message := st.session_state.pop("review_done", None):
+    st.success(message)
+
+st.markdown(f"**{len(drafts):,}** draft events to review (the sidebar filters apply)")
+if drafts.empty:
+    st.info(
+        "No drafts match. Extracted events arrive here as drafts until an analyst accepts them."
+    )
+
+pages = max(1, -(-len(drafts) // PAGE_SIZE))
+page = (
+    st.number_input("Page", min_value=1, max_value=pages, step=1, key="review_page")
+    if pages > 1
+    else 1
+)
+for _, event in drafts.iloc[(page - 1) * PAGE_SIZE : page * PAGE_SIZE].iterrows():
+    eid, version = event[S.EVENT_ID], int(event[S.VERSION])
+    with st.container(border=True):
+        title = f"**{mapview.esc(event[S.SUB_EVENT_TYPE])}** · {mapview.esc(event[S.LOCATION])}"
+        confidence = event[S.CONFIDENCE]
+        if pd.notna(confidence):
+            title += f" · confidence {confidence:.2f}"
+        st.markdown(title)
+        left, right = st.columns([3, 2])
+        with left:
+            dateline = event[S.EVENT_DATE].date() if pd.notna(event[S.EVENT_DATE]) else None
+            evidence = event[S.EVIDENCE] if pd.notna(event[S.EVIDENCE]) else ""
+            for sentence in _evidence_sentences(str(evidence)):
+                st.html(
+                    highlight.marked_html(
+                        sentence, highlight.matched_spans(sentence, dateline=dateline)
+                    )
+                )
+        with right:
+            st.html(mapview.popup_html(event))
+        a, c, r = st.columns(3)
+        a.button(
+            "Accept",
+            key=f"accept_{eid}",
+            on_click=_decide,
+            args=(eid, version, "reviewed"),
+            type="primary",
+            width="stretch",
+        )
+        if c.button("Correct…", key=f"correct_{eid}", width="stretch"):
+            st.session_state["edit_id"] = eid
+            st.switch_page("views/edit.py")
+        r.button(
+            "Reject",
+            key=f"reject_{eid}",
+            on_click=_decide,
+            args=(eid, version, "rejected"),
+            width="stretch",
+        )
+
+st.html(
+    "<style>.cm-evidence{font-size:1.05rem;line-height:1.7}"
+    ".cm-evidence mark{background:#fdebd0;padding:0 2px;border-radius:3px}"
+    ".cm-evidence mark.cm-date{background:#d6eaf8}</style>"
+)
