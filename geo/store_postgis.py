@@ -35,7 +35,7 @@ from psycopg import sql
 
 from geo import schema as S
 from geo.errors import ConflictError, NotFoundError, Problem, StoreError, ValidationError
-from geo.query import Filters
+from geo.query import Filters, exact_matches
 from geo.store import (
     AddResult,
     OnExisting,
@@ -96,7 +96,7 @@ def frame_to_csv(typed: pd.DataFrame) -> bytes:
         elif col.kind == "timestamp":
             series = series.dt.strftime("%Y-%m-%dT%H:%M:%S.%f").str.slice(0, 23) + "Z"
         out[col.name] = series
-    # Python's shortest float repr reads back as the same double: coordinates survive exactly.
+    # Python's shortest float repr reads back as the same double (pandas parses floats exactly).
     return pd.DataFrame(out).to_csv(index=False, header=False, na_rep="").encode("utf-8")
 
 
@@ -110,7 +110,6 @@ def csv_to_frame(data: bytes) -> gpd.GeoDataFrame:
         dtype=text_columns,
         keep_default_na=False,  # "NA" or "None" is a place name or a note, not a missing value
         na_values=[""],
-        float_precision="round_trip",
         quoting=csv.QUOTE_MINIMAL,
     )
     return S.conform(frame)
@@ -167,17 +166,8 @@ def filters_to_sql(filters: Filters | None) -> tuple[sql.Composable, list[Any]]:
             list(filters.actor_types),
             list(filters.actor_types),
         )
-    simple = (
-        (S.EVENT_TYPE, filters.event_types),
-        (S.SUB_EVENT_TYPE, filters.sub_event_types),
-        (S.COUNTRY, filters.countries),
-        (S.ADMIN1, filters.admin1),
-        (S.ADMIN2, filters.admin2),
-        (S.STATUS, filters.statuses),
-    )
-    for column, values in simple:
-        if values:
-            add("{col} = ANY(%s)", list(values), col=column)
+    for column, values in exact_matches(filters):
+        add("{col} = ANY(%s)", list(values), col=column)
     if filters.geo_precision:
         add("geo_precision = ANY(%s::bigint[])", [int(v) for v in filters.geo_precision])
     if filters.min_fatalities is not None:
@@ -235,7 +225,7 @@ class PostGISStore:
         self.url = url
         self.schema = schema
         try:
-            self._migrate()
+            self.migrate()
         except psycopg.OperationalError as exc:
             raise StoreError(f"cannot reach the PostGIS store at {_safe(url)}: {exc}") from exc
 
@@ -264,8 +254,11 @@ class PostGISStore:
         with self._connect() as con:
             yield con
 
-    def _migrate(self, migrations: Path = MIGRATIONS) -> list[str]:
-        """Apply the migrations this database lacks, in order; returns the names applied."""
+    def migrate(self, migrations: Path = MIGRATIONS) -> list[str]:
+        """Apply the migrations this database lacks, in order; returns the names applied.
+
+        Opening the store does this already; a newer release's files apply on its first start.
+        """
         applied: list[str] = []
         with self._connect() as con:
             con.execute(

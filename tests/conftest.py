@@ -7,13 +7,15 @@ changes only where it matters: ``make_event(latitude=135)`` reads as the analyst
 from __future__ import annotations
 
 import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from geo import schema as S
-from geo.store import GeoPackageStore
+from geo.store import EventStore, GeoPackageStore
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("CONFLICTMAP_SHARED", ROOT.parent / "shared"))
@@ -64,9 +66,40 @@ def make_events(n: int, **overrides: object) -> pd.DataFrame:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> GeoPackageStore:
+def gpkg_store(tmp_path: Path) -> GeoPackageStore:
     """An empty GeoPackage store in a temporary folder."""
     return GeoPackageStore(tmp_path / "events.gpkg")
+
+
+@pytest.fixture
+def postgis_url() -> str:
+    """The test PostGIS server (``source .ci/postgis`` starts one); tests skip without it."""
+    url = os.environ.get("CONFLICTMAP_TEST_DATABASE_URL")
+    if not url:
+        pytest.skip(
+            "no PostGIS server: CONFLICTMAP_TEST_DATABASE_URL is unset (source .ci/postgis)"
+        )
+    return url
+
+
+@pytest.fixture
+def postgis_store(postgis_url: str) -> Iterator[EventStore]:
+    """An empty PostGIS store in a schema of its own, dropped after the test."""
+    import psycopg
+
+    from geo.store_postgis import PostGISStore
+
+    schema = f"test_{uuid.uuid4().hex[:16]}"
+    store = PostGISStore(postgis_url, schema=schema)
+    yield store
+    with psycopg.connect(postgis_url, autocommit=True) as con:
+        con.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(params=["gpkg", pytest.param("postgis", marks=pytest.mark.postgis)])
+def store(request: pytest.FixtureRequest) -> EventStore:
+    """An empty store of each backend: the same test runs against GeoPackage and PostGIS."""
+    return request.getfixturevalue(f"{request.param}_store")
 
 
 @pytest.fixture

@@ -1,8 +1,13 @@
-"""The GeoPackage store: exact round trips, all-or-nothing writes, versions, a file QGIS opens."""
+"""Both stores (GeoPackage and PostGIS): exact round trips, all-or-nothing writes, versions, audit.
+
+The ``store`` fixture runs each test against both backends; the tests of the GeoPackage file
+itself (a layer QGIS opens, its R-tree) use ``gpkg_store``.
+"""
 
 from __future__ import annotations
 
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +17,8 @@ from conftest import make_event, make_events
 
 from geo import schema as S
 from geo.errors import ConflictError, NotFoundError, StoreError, ValidationError
-from geo.store import GeoPackageStore, open_store
+from geo.query import Filters, apply
+from geo.store import EventStore, GeoPackageStore, open_store
 
 EVERY_COLUMN = make_event(
     event_id="FULL-1",
@@ -51,7 +57,7 @@ EVERY_COLUMN = make_event(
 )
 
 
-def test_every_column_round_trips_exactly(store: GeoPackageStore) -> None:
+def test_every_column_round_trips_exactly(store: EventStore) -> None:
     sparse = make_event(event_id="SPARSE-1")  # most optional columns missing
     written = S.validate(pd.DataFrame([EVERY_COLUMN, sparse]))
     store.add(written)
@@ -64,7 +70,7 @@ def test_every_column_round_trips_exactly(store: GeoPackageStore) -> None:
     assert loaded.geometry.equals(written.geometry)
 
 
-def test_arabic_text_and_missing_values_survive(store: GeoPackageStore) -> None:
+def test_arabic_text_and_missing_values_survive(store: EventStore) -> None:
     store.add(pd.DataFrame([EVERY_COLUMN, make_event(event_id="SPARSE-1")]))
     full = store.get("FULL-1")
     sparse = store.get("SPARSE-1")
@@ -75,7 +81,7 @@ def test_arabic_text_and_missing_values_survive(store: GeoPackageStore) -> None:
     assert pd.isna(sparse[S.EVENT_DATE_END]) and pd.isna(sparse[S.ORIGIN_LATITUDE])
 
 
-def test_an_add_with_one_bad_row_stores_nothing(store: GeoPackageStore) -> None:
+def test_an_add_with_one_bad_row_stores_nothing(store: EventStore) -> None:
     store.add(make_events(3))
     before = store.load()
     bad = make_events(5)
@@ -87,7 +93,7 @@ def test_an_add_with_one_bad_row_stores_nothing(store: GeoPackageStore) -> None:
 
 
 def test_an_add_refused_inside_the_transaction_leaves_the_store_as_it_was(
-    store: GeoPackageStore,
+    store: EventStore,
 ) -> None:
     store.add(make_events(3))
     before, revision = store.load(), store.revision()
@@ -98,7 +104,7 @@ def test_an_add_refused_inside_the_transaction_leaves_the_store_as_it_was(
     assert store.revision() == revision
 
 
-def test_adding_the_same_events_again_adds_nothing(store: GeoPackageStore) -> None:
+def test_adding_the_same_events_again_adds_nothing(store: EventStore) -> None:
     first = store.add(make_events(4))
     again = store.add(make_events(4))
     assert len(first.added) == 4
@@ -106,7 +112,7 @@ def test_adding_the_same_events_again_adds_nothing(store: GeoPackageStore) -> No
     assert len(store.load()) == 4
 
 
-def test_replace_makes_a_new_version(store: GeoPackageStore) -> None:
+def test_replace_makes_a_new_version(store: EventStore) -> None:
     store.add(make_events(1))
     result = store.add(make_events(1, fatalities=7), on_existing="replace")
     assert result.replaced == ["T-1"]
@@ -114,7 +120,7 @@ def test_replace_makes_a_new_version(store: GeoPackageStore) -> None:
     assert event[S.FATALITIES] == 7 and event[S.VERSION] == 2
 
 
-def test_update_changes_one_event_and_bumps_its_version(store: GeoPackageStore) -> None:
+def test_update_changes_one_event_and_bumps_its_version(store: EventStore) -> None:
     store.add(make_events(2))
     updated = store.update("T-1", {S.FATALITIES: 5, S.NOTES: "corrected"}, expected_version=1)
     assert updated[S.VERSION] == 2
@@ -125,7 +131,7 @@ def test_update_changes_one_event_and_bumps_its_version(store: GeoPackageStore) 
     assert history["changes"].iloc[1][S.FATALITIES] == [0, 5]
 
 
-def test_an_update_from_a_stale_version_is_refused_and_logged(store: GeoPackageStore) -> None:
+def test_an_update_from_a_stale_version_is_refused_and_logged(store: EventStore) -> None:
     store.add(make_events(1))
     store.update("T-1", {S.FATALITIES: 5}, expected_version=1, user="amal")
     with pytest.raises(ConflictError, match="you edited version 1, the store now holds version 2"):
@@ -136,14 +142,14 @@ def test_an_update_from_a_stale_version_is_refused_and_logged(store: GeoPackageS
     assert history["user"].tolist()[1:] == ["amal", "bilal"]
 
 
-def test_an_update_that_breaks_the_schema_is_refused(store: GeoPackageStore) -> None:
+def test_an_update_that_breaks_the_schema_is_refused(store: EventStore) -> None:
     store.add(make_events(1))
     with pytest.raises(ValidationError, match=r"latitude: 135\.0 is outside"):
         store.update("T-1", {S.LATITUDE: 135}, expected_version=1)
     assert store.get("T-1")[S.VERSION] == 1
 
 
-def test_delete_and_get_of_a_missing_event(store: GeoPackageStore) -> None:
+def test_delete_and_get_of_a_missing_event(store: EventStore) -> None:
     store.add(make_events(2))
     store.delete("T-1", expected_version=1)
     with pytest.raises(NotFoundError, match="no event with id 'T-1'"):
@@ -151,7 +157,7 @@ def test_delete_and_get_of_a_missing_event(store: GeoPackageStore) -> None:
     assert store.load()[S.EVENT_ID].tolist() == ["T-2"]
 
 
-def test_every_committed_change_moves_the_revision(store: GeoPackageStore) -> None:
+def test_every_committed_change_moves_the_revision(store: EventStore) -> None:
     r0 = store.revision()
     store.add(make_events(1))
     r1 = store.revision()
@@ -160,10 +166,10 @@ def test_every_committed_change_moves_the_revision(store: GeoPackageStore) -> No
 
 
 def test_the_file_opens_as_a_geopackage_point_layer_with_typed_fields(
-    store: GeoPackageStore,
+    gpkg_store: GeoPackageStore,
 ) -> None:
-    store.add(pd.DataFrame([EVERY_COLUMN]))
-    info = pyogrio.read_info(store.path, layer="events")
+    gpkg_store.add(pd.DataFrame([EVERY_COLUMN]))
+    info = pyogrio.read_info(gpkg_store.path, layer="events")
     assert info["driver"] == "GPKG"
     assert info["geometry_type"] == "Point"
     assert info["crs"] == "EPSG:4326"
@@ -172,16 +178,16 @@ def test_the_file_opens_as_a_geopackage_point_layer_with_typed_fields(
     assert types[S.CREATED_AT] == "OFTDateTime"
     assert types[S.FATALITIES] == "OFTInteger64"
     assert types[S.LATITUDE] == "OFTReal"
-    frame = pyogrio.read_dataframe(store.path, layer="events")
+    frame = pyogrio.read_dataframe(gpkg_store.path, layer="events")
     assert frame.geometry.iloc[0].x == pytest.approx(40.45154)
     assert frame[S.LOCATION].iloc[0] == "الميادين"
 
 
-def test_the_spatial_index_follows_the_events(store: GeoPackageStore) -> None:
-    store.add(make_events(3))
-    store.update("T-2", {S.LATITUDE: 34.63346, S.LONGITUDE: 40.84054}, expected_version=1)
-    store.delete("T-3")
-    with sqlite3.connect(store.path) as con:
+def test_the_spatial_index_follows_the_events(gpkg_store: GeoPackageStore) -> None:
+    gpkg_store.add(make_events(3))
+    gpkg_store.update("T-2", {S.LATITUDE: 34.63346, S.LONGITUDE: 40.84054}, expected_version=1)
+    gpkg_store.delete("T-3")
+    with sqlite3.connect(gpkg_store.path) as con:
         boxes = con.execute("SELECT minx, miny FROM rtree_events_geom ORDER BY minx").fetchall()
     assert len(boxes) == 2
     assert boxes[1][0] == pytest.approx(40.84054, abs=1e-4)
@@ -192,3 +198,78 @@ def test_a_file_that_is_not_a_store_is_refused(tmp_path: Path) -> None:
     junk.write_bytes(b"not a database at all" * 100)
     with pytest.raises(StoreError, match="cannot be opened as a conflictmap store"):
         open_store(junk)
+
+
+def test_text_that_looks_missing_or_breaks_csv_survives(store: EventStore) -> None:
+    tricky = make_event(
+        event_id="TRICKY-1",
+        location="NA",
+        tags="None",
+        notes='first line\nsecond, with "quotes", a tab\tand a backslash \\N',
+        admin2="null",
+    )
+    store.add(pd.DataFrame([tricky]))
+    event = store.get("TRICKY-1")
+    assert event[S.LOCATION] == "NA" and event[S.TAGS] == "None" and event[S.ADMIN2] == "null"
+    assert event[S.NOTES] == tricky[S.NOTES]
+
+
+MAYADIN = {S.LONGITUDE: 40.45154, S.LATITUDE: 35.01982}
+ALBUKAMAL = {S.LONGITUDE: 40.918, S.LATITUDE: 34.4522, S.LOCATION: "Albukamal"}
+VARIED = [
+    make_event(event_id="E1", event_date="2022-10-01", event_date_end="2022-10-06", **MAYADIN),
+    make_event(
+        event_id="E2",
+        event_date="2022-10-07",
+        assoc_actor_1="Militia (Pro-Iran); Hezbollah",
+        inter2="Political militia",
+        fatalities=3,
+        source="North Press; Syria TV",
+        **ALBUKAMAL,
+    ),
+    make_event(
+        event_id="E3",
+        event_date="2022-10-10",
+        event_type="Battles",
+        sub_event_type="Armed clash",
+        longitude=40.5,  # on the corner of the box below
+        latitude=35.0,
+    ),
+    make_event(event_id="E4", event_date="2022-10-05", notes="sold 50%_off", status="draft", **ALBUKAMAL),
+    make_event(event_id="E5", event_date="2022-10-20", notes="sold 50x_off", **ALBUKAMAL),
+    make_event(event_id="E6", event_date="2022-10-21", location="الميادين", **{S.LONGITUDE: 40.45154, S.LATITUDE: 35.01982}),
+    make_event(event_id="E7", event_date="2022-10-22", fatalities=10, longitude=41.0, latitude=34.6),
+    make_event(event_id="E8", event_date="2022-10-09", status="draft", geo_precision=2, **ALBUKAMAL),
+]  # fmt: skip
+AROUND_ALBUKAMAL = "POLYGON ((40.85 34.4, 40.95 34.4, 40.95 34.5, 40.85 34.5, 40.85 34.4))"
+OCT_5_TO_9 = {"date_from": date(2022, 10, 5), "date_to": date(2022, 10, 9)}
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        (Filters(), {"E1", "E2", "E3", "E4", "E5", "E6", "E7", "E8"}),
+        (Filters(**OCT_5_TO_9), {"E1", "E2", "E4", "E8"}),  # E1 is a span reaching into it
+        (Filters(actors=("hezbollah",)), {"E2"}),
+        (Filters(actor_types=("Political militia",)), {"E2"}),
+        (Filters(event_types=("Battles",)), {"E3"}),
+        (Filters(min_fatalities=3), {"E2", "E7"}),
+        (Filters(sources=("north press",)), {"E2"}),
+        (Filters(text="50%_off"), {"E4"}),  # % and _ are characters here, not wildcards
+        (Filters(text="الميادين"), {"E6"}),
+        (Filters(bbox=(40.0, 34.9, 40.5, 35.02)), {"E1", "E3", "E6"}),  # edges are inside
+        (Filters(area_wkt=AROUND_ALBUKAMAL), {"E2", "E4", "E5", "E8"}),
+        (Filters(statuses=("draft",), geo_precision=(2,)), {"E8"}),
+        (Filters(area_wkt=AROUND_ALBUKAMAL, **OCT_5_TO_9), {"E2", "E4", "E8"}),
+    ],
+    ids=lambda v: v.describe() if isinstance(v, Filters) else None,
+)
+def test_load_keeps_what_the_filters_keep(
+    store: EventStore, filters: Filters, expected: set[str]
+) -> None:
+    store.add(pd.DataFrame(VARIED))
+    kept = store.load(filters)
+    assert set(kept[S.EVENT_ID]) == expected
+    # The same answer as filtering everything in memory, as the dashboard did before.
+    assert set(apply(store.load(), filters)[S.EVENT_ID]) == expected
+    assert kept.crs == S.CRS and len(kept.geometry) == len(expected)
