@@ -15,6 +15,7 @@ from geo import schema as S
 from geo.errors import StoreError
 from geo.store_postgis import MIGRATIONS, PostGISStore, migration_files
 
+
 @pytest.mark.postgis
 def test_a_new_database_gets_every_migration_once(postgis_store: PostGISStore) -> None:
     names = [name for name, _ in migration_files()]
