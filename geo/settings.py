@@ -6,6 +6,11 @@ CONFLICTMAP_STORE
     Path of the GeoPackage store (default: ``data/conflictmap.gpkg`` in the project).
 CONFLICTMAP_DATABASE_URL
     ``postgresql://...`` to use a PostGIS store instead of the GeoPackage file.
+CONFLICTMAP_AUTH
+    Login for a shared dashboard: "off" (default, a laptop), "users" (the users file) or "oidc"
+    (Streamlit's st.login with an identity provider set in .streamlit/secrets.toml).
+CONFLICTMAP_USERS
+    The users file (TOML: roles and password hashes; default ``~/.config/conflictmap/users.toml``).
 CONFLICTMAP_CACHE_DIR
     Where derived indexes (the gazetteer index) are cached (default ``~/.cache/conflictmap``).
 CONFLICTMAP_BOUNDARIES
@@ -29,6 +34,10 @@ EVENTS_DIR = DATA_DIR / "events"
 
 STORE_PATH = Path(os.environ.get("CONFLICTMAP_STORE", DATA_DIR / "conflictmap.gpkg"))
 DATABASE_URL: str | None = os.environ.get("CONFLICTMAP_DATABASE_URL") or None
+AUTH: str = os.environ.get("CONFLICTMAP_AUTH", "off")
+USERS_FILE = Path(
+    os.environ.get("CONFLICTMAP_USERS", Path.home() / ".config" / "conflictmap" / "users.toml")
+).expanduser()
 CACHE_DIR = Path(
     os.environ.get("CONFLICTMAP_CACHE_DIR", Path.home() / ".cache" / "conflictmap")
 ).expanduser()
