@@ -41,7 +41,7 @@ from geo import settings
 from geo.errors import InputError, Problem, ValidationError
 from geo.text import fold_latin, match_key, script_of, skeleton, strip_generic_words
 
-INDEX_FORMAT = 3  # bump when the layout of the cached index changes
+INDEX_FORMAT = 4  # bump when the layout of the cached index changes
 GAZETTEER_DIR = settings.DATA_DIR / "gazetteer"
 SITES_CSV = GAZETTEER_DIR / "sites.csv"
 ADMIN1_CSV = GAZETTEER_DIR / "admin1.csv"
@@ -428,6 +428,7 @@ class Gazetteer:
         self.countries: list[str] = state["countries"]  # type: ignore[assignment]
         self.folded: KeyIndex = state["folded"]  # type: ignore[assignment]
         self.skeletons: KeyIndex = state["skeleton"]  # type: ignore[assignment]
+        self.cores: KeyIndex = state["core"]  # type: ignore[assignment]
         self.path: Path | None = None
         self._fuzzy_keys: list[str] | None = None
         self._keys_by_country: dict[str, np.ndarray] = {}
@@ -439,6 +440,7 @@ class Gazetteer:
         country_code = {c: i for i, c in enumerate(countries)}
         folded_pairs: list[tuple[str, int]] = []
         skeleton_pairs: list[tuple[str, int]] = []
+        core_pairs: list[tuple[str, int]] = []
         keys_of_name: dict[str, list[str]] = {}  # many places share names ("San José")
         skeleton_of: dict[str, str] = {}
         for i, p in enumerate(places):
@@ -448,6 +450,8 @@ class Gazetteer:
                 if skel is None:
                     skel = skeleton_of[key] = skeleton(key)
                 skeleton_pairs.append((skel, i))
+            if p.source == "site":
+                core_pairs.extend((key, i) for key in _core_keys_of(p))
         state: dict[str, object] = {
             "format": INDEX_FORMAT,
             "place_id": StringTable.of([p.place_id for p in places]),
@@ -465,6 +469,7 @@ class Gazetteer:
             "countries": countries,
             "folded": KeyIndex.build(folded_pairs),
             "skeleton": KeyIndex.build(skeleton_pairs),
+            "core": KeyIndex.build(core_pairs),
         }
         return cls(state)
 
@@ -573,12 +578,16 @@ class Gazetteer:
             return -1
 
     def lookup(self, key: str) -> np.ndarray:
-        """Places one of whose names folds to ``key`` (a compact key of :func:`name_keys`)."""
+        """Places one of whose names folds to ``key`` (see :func:`name_key`)."""
         return self.folded.get(key)
 
     def lookup_skeleton(self, skel: str) -> np.ndarray:
         """Places one of whose names has this consonant skeleton."""
         return self.skeletons.get(skel)
+
+    def lookup_core(self, key: str) -> np.ndarray:
+        """Sites one of whose names, without its generic words, folds to ``key``."""
+        return self.cores.get(key)
 
     def fuzzy_keys(self, country: str | None = None) -> tuple[list[str], np.ndarray]:
         """Folded keys (and their positions) to compare a misspelling with, optionally of one country."""
@@ -601,21 +610,27 @@ class Gazetteer:
         return [self._fuzzy_keys[i] for i in positions], positions
 
 
-def name_keys(name: str) -> list[str]:
-    """Folded keys under which a name is indexed (the name itself, and without generic words)."""
-    keys = [fold_latin(match_key(name))]
+def name_key(name: str) -> str:
+    """Folded key under which a name is indexed."""
+    return fold_latin(match_key(name))
+
+
+def core_key(name: str) -> str:
+    """Key of a site name without its generic words ("al-Omar oil field" -> "omar"), or ""."""
     core, removed = strip_generic_words(name)
-    if removed and core:
-        keys.append(fold_latin(match_key(core)))
-    return [k for k in dict.fromkeys(keys) if k]
+    return fold_latin(match_key(core)) if removed and core else ""
+
+
+def _core_keys_of(place: Place) -> Iterator[str]:
+    for name in place.names:
+        key = core_key(name)
+        if key:
+            yield key
 
 
 def _keys_of(place: Place, memo: dict[str, list[str]]) -> Iterator[str]:
     for name in place.names or (place.name_en, place.name_ar):
         if not name:
-            continue
-        if place.source == "site":
-            yield from name_keys(name)
             continue
         keys = memo.get(name)
         if keys is None:

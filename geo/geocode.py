@@ -83,7 +83,7 @@ _KIND_HINTS: dict[str, frozenset[str]] = {
     "region": frozenset({"governorate", "region"}),
     "type": frozenset({"town", "neighbourhood"}),
 }
-_SCORES = {"exact": 1.0, "skeleton": 0.9}
+_SCORES = {"exact": 1.0, "skeleton": 0.9, "core": 0.85}
 CLUSTER_KM = 12.0  # candidates closer than this are one place (a town and its governorate seat)
 FUZZY_CUTOFF = 86.0  # rapidfuzz ratio (0-100) below which a misspelling is not considered
 FUZZY_MARGIN = 4.0  # how far the best fuzzy place must lead the runner-up
@@ -163,7 +163,7 @@ def _readings(token: str) -> list[str]:
         out = []
         for w in strip_arabic_clitics(token):
             out.extend(match_tokens(w))
-        return list(dict.fromkeys(t for t in out if t)) or [token]
+        return list(dict.fromkeys(t for t in out if t))
     toks = match_tokens(token)
     if not toks:
         return []
@@ -174,6 +174,22 @@ def _readings(token: str) -> list[str]:
     return [t]
 
 
+# Prepositions that may open a mention («على أطراف», «عند مدخل»); skipped only there, since
+# «علي» is also a name.
+_LEADING = frozenset({"علي", "عند", "نحو", "باتجاه", "حتي", "لدي"})
+
+
+def _is_separator(word: str) -> bool:
+    if word in SEPARATORS:
+        return True
+    if script_of(word) != "ar":
+        return False
+    readings = strip_arabic_clitics(word)
+    if len(word) >= 3 and word[0] in "وف":
+        readings.append(word[1:])  # «وفي», «ومن»: too short for the clitic rule
+    return any(r in SEPARATORS for r in readings)
+
+
 def split_mention(mention: str) -> list[_Segment]:
     """Cut a mention into segments: the place it names, then places that situate it."""
     segments: list[_Segment] = []
@@ -182,14 +198,13 @@ def split_mention(mention: str) -> list[_Segment]:
         cats = [generic_category(w) for w in words]
         current = _Segment()
         for i, (word, cat) in enumerate(zip(words, cats, strict=True)):
-            plain = word
-            if script_of(word) == "ar":
-                plain = strip_arabic_clitics(word)[-1] if word not in SEPARATORS else word
-            if word in SEPARATORS or plain in SEPARATORS:
+            if _is_separator(word):
                 if current.name:
                     segments.append(current)
                     current = _Segment()
                 continue
+            if not current.name and not current.before and word in _LEADING:
+                continue  # «على أطراف ...»: a preposition before the first word says nothing
             if cat:
                 rest_has_name = any(
                     c is None and w not in SEPARATORS
@@ -317,12 +332,16 @@ class Geocoder:
         gaz = self.gazetteer
         spans = _spans(seg)
         outside: list[_Hit] = []
-        for tier in ("exact", "skeleton"):
+        # Site names without their generic words ("Deir ez-Zor" for "Deir ez-Zor airport") come
+        # after every full name: they must not hide the town the site is named after.
+        for tier in ("exact", "skeleton", "core"):
             for keys, leftover in spans:
                 found: dict[int, _Hit] = {}
                 for key in keys:
                     if tier == "exact":
                         ids = gaz.lookup(key)
+                    elif tier == "core":
+                        ids = gaz.lookup_core(key)
                     else:
                         skel = skeleton(key)
                         if len(skel) < 3:
@@ -556,6 +575,7 @@ class Geocoder:
             score *= 0.9
         label = {
             "exact": "name match",
+            "core": "match with the name of a site without its generic words",
             "skeleton": "transliteration match",
             "fuzzy": "close spelling",
         }
