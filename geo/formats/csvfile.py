@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
 
@@ -27,15 +28,22 @@ def write(events: pd.DataFrame, target: str | Path | IO[str], *, raw: bool = Fal
     if isinstance(target, (str, Path)):
         with open(target, "w", encoding="utf-8", newline="") as stream:
             return write(events, stream, raw=raw)
-    writer = csv.writer(target, lineterminator="\n")
-    writer.writerow(S.COLUMN_NAMES)
     columns = []
     for c in S.COLUMNS:
         texts = column_texts(events[c.name], c.kind)
         columns.append(texts if raw or c.kind != "str" else neutralise_formulas(texts))
+    write_columns(S.COLUMN_NAMES, columns, target)
+    return len(events)
+
+
+def write_columns(
+    header: Sequence[str], columns: Sequence[Sequence[str | None]], target: IO[str]
+) -> None:
+    """A header row, then a row per position of the text ``columns`` (None: an empty cell)."""
+    writer = csv.writer(target, lineterminator="\n")
+    writer.writerow(header)
     for row in zip(*columns, strict=True):
         writer.writerow(["" if v is None else v for v in row])
-    return len(events)
 
 
 def to_bytes(events: pd.DataFrame) -> bytes:
