@@ -1,0 +1,172 @@
+"""Tabular input read in chunks of rows, each row numbered as the analyst's spreadsheet shows it.
+
+The readers of outside CSV formats (ACLED, UCDP GED, our own CSV) share this: a file of any size is
+streamed in chunks of a few thousand rows, every cell stays text (the schema parses values itself),
+and a row that cannot be read at all (a truncated last line, an unquoted comma) becomes a
+:class:`~geo.errors.Problem` of its own instead of stopping the whole file.
+
+Rows are numbered like a spreadsheet: the header is row 1, the first data row is row 2, and a
+record with a line break inside a quoted cell still counts as one row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from geo import schema as S
+from geo.errors import InputError, Problem, ValidationError
+from geo.formats.values import FORMULA_PREFIXES
+from geo.textio import read_text
+
+# Large enough that pandas' per-chunk cost vanishes, small enough for a smooth progress bar.
+CHUNK_ROWS = 5_000
+
+
+@dataclass
+class Chunk:
+    """Some rows of an input file, read as events.
+
+    Attributes
+    ----------
+    events
+        The rows in schema columns (values still as read), indexed by row number.
+    raw
+        The rows as they stand in the file (text, the file's own columns), same index: what a
+        rejects file gives back to the analyst.
+    problems
+        Rows the reader itself could not turn into events, with the reason.
+    rows
+        How many rows of the file this chunk consumed (for progress; it differs from
+        ``len(events)`` when a reader joins several rows into one event).
+    notes
+        Facts about the file worth telling the analyst (the layout recognised).
+    counts
+        Numbers worth telling, summed over chunks by the importer ({"events joined": 12}).
+    """
+
+    events: pd.DataFrame
+    raw: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+    rows: int = 0
+    notes: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CsvText:
+    """A CSV file's decoded text and its header, read once and shared by detection and reading."""
+
+    path: str
+    text: str
+    header: list[str]
+
+
+def open_csv(path: str | Path) -> CsvText:
+    """The file's text (encoding decided by :mod:`geo.textio`) and its stripped header.
+
+    Raises
+    ------
+    InputError
+        The file is empty, binary, undecodable, too large, has no header or repeats a column.
+    """
+    text = read_text(path)
+    try:
+        header = next(csv.reader(io.StringIO(text, newline="")), [])
+    except csv.Error as exc:
+        raise InputError(f"{path}: not readable as CSV ({exc})") from exc
+    header = [h.strip() for h in header]
+    if not any(header):
+        raise InputError(f"{path}: the first row is empty; expected a header of column names")
+    repeated = sorted({h for h in header if header.count(h) > 1})
+    if repeated:
+        raise InputError(f"{path}: the header names column(s) {repeated} more than once")
+    return CsvText(str(path), text, header)
+
+
+def count_rows(source: CsvText) -> int:
+    """Data rows of a CSV file: exact unless quoted cells hold line breaks (then an overcount)."""
+    text = source.text
+    return max(text.count("\n") + (not text.endswith("\n")) - 1, 0)
+
+
+def read_csv_rows(
+    source: CsvText, *, chunk_rows: int = CHUNK_ROWS
+) -> Iterator[tuple[pd.DataFrame, list[Problem]]]:
+    """Yield (rows, problems) per chunk: rows as a text frame indexed by row number.
+
+    A row whose number of fields differs from the header's comes back as a problem naming the
+    row; it stays in ``rows`` (cut or padded to the header) so that a rejects file can show it.
+    """
+    header = source.header
+    width = len(header)
+    reader = csv.reader(io.StringIO(source.text, newline=""))
+    try:
+        next(reader)
+        records: list[list[str]] = []
+        numbers: list[int] = []
+        problems: list[Problem] = []
+        for number, record in enumerate(reader, start=2):
+            if not record or not any(cell.strip() for cell in record):
+                continue
+            if len(record) != width:
+                problems.append(_misfit(number, len(record), header))
+                record = (record + [""] * width)[:width]
+            records.append(record)
+            numbers.append(number)
+            if len(records) >= chunk_rows:
+                yield _frame(records, numbers, header), problems
+                records, numbers, problems = [], [], []
+        if records or problems:
+            yield _frame(records, numbers, header), problems
+    except csv.Error as exc:
+        raise InputError(
+            f"{source.path}: row {reader.line_num}: not readable as CSV ({exc})"
+        ) from exc
+
+
+def _misfit(number: int, fields: int, header: list[str]) -> Problem:
+    width = len(header)
+    why = "a truncated line?" if fields < width else "an unquoted comma?"
+    column = header[min(fields, width) - 1] if fields else header[0]
+    return Problem(
+        number, column, f"the row has {fields} fields but the header has {width} ({why})"
+    )
+
+
+def _frame(records: list[list[str]], numbers: list[int], header: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame(records, columns=header, dtype=object)
+    frame.index = pd.Index(numbers, dtype="int64")
+    for name in frame.columns:
+        column = frame[name]
+        if column.str.startswith("'").any():
+            frame[name] = restore_formulas(column)
+    return frame
+
+
+def restore_formulas(column: pd.Series) -> pd.Series:
+    """Cells our CSV exports made inert (``'=...``) as they were: the apostrophe taken off."""
+    guarded = column.str.startswith("'") & column.str.slice(1, 2).isin(FORMULA_PREFIXES)
+    return column.where(~guarded, column.str.slice(1))
+
+
+def collect(chunks: Iterable[Chunk], *, what: str) -> pd.DataFrame:
+    """All events of a reader's chunks, indexed by row number (not validated).
+
+    Raises
+    ------
+    ValidationError
+        Listing the rows the reader could not read as events.
+    """
+    frames, problems = [], []
+    for chunk in chunks:
+        frames.append(chunk.events)
+        problems.extend(chunk.problems)
+    if problems:
+        raise ValidationError(problems, what=what)
+    return pd.concat(frames) if frames else pd.DataFrame(columns=[S.EVENT_ID])
