@@ -44,56 +44,30 @@ def write_sites(path: Path, rows: list[dict[str, str]]) -> Path:
     return path
 
 
-# Two lines of the GeoNames dump format (19 tab-separated fields), written for the test.
+def dump_line(
+    geonameid: str,
+    name: str,
+    alternates: str,
+    lat: str,
+    lon: str,
+    fclass: str,
+    fcode: str,
+    population: str,
+) -> str:
+    """One line of the GeoNames dump format: 19 tab-separated fields."""
+    fields = [geonameid, name, name, alternates, lat, lon, fclass, fcode, "SY", "", "07"]
+    fields += ["", "", "", population, "", "210", "Asia/Damascus", "2020-01-01"]
+    return "\t".join(fields)
+
+
+# A tiny dump written for the test: a village, an airfield, and a wadi (not a place we keep).
 DUMP = "\n".join(
     [
-        "\t".join(
-            [
-                "9000001",
-                "Qaryat Tajriba",
-                "Qaryat Tajriba",
-                "Tajriba,قرية تجربة",
-                "35.2",
-                "40.3",
-                "P",
-                "PPL",
-                "SY",
-                "",
-                "07",
-                "",
-                "",
-                "",
-                "1200",
-                "",
-                "210",
-                "Asia/Damascus",
-                "2020-01-01",
-            ]
+        dump_line(
+            "9000001", "Qaryat Tajriba", "Tajriba,قرية تجربة", "35.2", "40.3", "P", "PPL", "1200"
         ),
-        "\t".join(
-            [
-                "9000002",
-                "Tajriba Airfield",
-                "Tajriba Airfield",
-                "",
-                "35.25",
-                "40.35",
-                "S",
-                "AIRF",
-                "SY",
-                "",
-                "07",
-                "",
-                "",
-                "",
-                "0",
-                "",
-                "220",
-                "Asia/Damascus",
-                "2020-01-01",
-            ]
-        ),
-        "\t".join(["9000003", "A wadi"] + [""] * 4 + ["H", "WAD"] + [""] * 11),
+        dump_line("9000002", "Tajriba Airfield", "", "35.25", "40.35", "S", "AIRF", "0"),
+        dump_line("9000003", "A wadi", "", "35.3", "40.4", "H", "WAD", "0"),
     ]
 )
 
