@@ -86,135 +86,6 @@ _CONJ_BREAK = {
         re.IGNORECASE,
     ),
 }
-# A place phrase ends at these words (folded): relative pronouns, prepositions, verbs of saying.
-_AR_STOP = frozenset(
-    [
-        "الذي",
-        "التي",
-        "الذين",
-        "اللذين",
-        "اللتين",
-        "في",
-        "من",
-        "علي",
-        "الي",
-        "عن",
-        "مع",
-        "بعد",
-        "عقب",
-        "قبل",
-        "حيث",
-        "ان",
-        "كما",
-        "وسط",
-        "منذ",
-        "خلال",
-        "حتي",
-        "دون",
-        "ضد",
-        "عبر",
-        "لدي",
-        "اثر",
-        "جراء",
-        "بسبب",
-        "نتيجه",
-        "وفقا",
-        "بحسب",
-        "حسب",
-        "قال",
-        "قالت",
-        "ما",
-        "لم",
-        "لا",
-        "و",
-        "او",
-        "ثم",
-        "له",
-        "لها",
-        "لهم",
-        "الاقل",
-        "اليوم",
-        "امس",
-        "البارحه",
-        "فجر",
-        "صباح",
-        "مساء",
-        "ليل",
-        "ليله",
-        "يوم",
-    ]
-)
-_EN_PARTICLES = frozenset(
-    [
-        "al",
-        "el",
-        "ad",
-        "ar",
-        "as",
-        "ash",
-        "at",
-        "az",
-        "ed",
-        "ez",
-        "es",
-        "abu",
-        "bin",
-        "ibn",
-        "bani",
-        "beni",
-        "tal",
-        "tell",
-        "deir",
-        "ras",
-        "ain",
-        "jabal",
-    ]
-)
-_EN_PLACE_WORDS = frozenset(
-    [
-        "oil",
-        "field",
-        "gas",
-        "base",
-        "town",
-        "city",
-        "village",
-        "countryside",
-        "desert",
-        "airport",
-        "crossing",
-        "dam",
-        "bridge",
-        "camp",
-        "governorate",
-        "province",
-        "district",
-        "area",
-        "outskirts",
-        "plant",
-        "station",
-    ]
-)
-_EN_PLACE_START = frozenset(
-    ["in", "near", "at", "on", "towards", "toward", "outside", "around", "into", "of"]
-)
-_AR_PLACE_PREPS = frozenset(
-    [
-        "في",
-        "علي",
-        "الي",
-        "باتجاه",
-        "نحو",
-        "داخل",
-        "عند",
-        "قرب",
-        "بالقرب",
-        "تجاه",
-        "صوب",
-        "محيط",
-        "اطراف",
-    ]
-)
 _BACK_REFERENCE = {
     "ar": re.compile(
         r"(?<!\w)(?:بحسب|حسب|وفقا ل|وفق|نقلا عن|قال|قالت|ذكر|ذكرت|اضاف|اضافت)\s*(?:ال)?(?:الموقع|الشبكه|الوكاله|المرصد|المصدر|القناه|الصحيفه)(?!\w)"
@@ -287,6 +158,7 @@ class _Sentence:
     toks: list[Token]
     heading: bool
     question: bool
+    found: dict[str, list] = field(default_factory=dict)  # lexicon matches, computed once
 
 
 @dataclass(slots=True)
@@ -328,6 +200,27 @@ class _Context:
     lexicon: trig.Lexicon
     dictionary: actors_mod.ActorDictionary
     geocode: Callable[[str], Any]
+
+
+def _found(s: _Sentence, ctx: _Context, what: str, cs: int = 0, ce: int | None = None) -> list:
+    """Matches of one lexicon list in a sentence, computed once, optionally within a clause.
+
+    ``what`` is a cue list of data/triggers.yaml, or "@triggers", "@actors", "@outlets".
+    """
+    if what not in s.found:
+        norm, toks, lang = s.nt.norm, s.toks, ctx.lang
+        if what == "@triggers":
+            s.found[what] = ctx.lexicon.triggers(norm, toks, lang=lang)
+        elif what == "@actors":
+            s.found[what] = ctx.dictionary.matches(norm, toks, lang=lang)
+        elif what == "@outlets":
+            s.found[what] = ctx.lexicon.named("outlets", norm, toks, lang=lang)
+        else:
+            s.found[what] = ctx.lexicon.find(what, norm, toks, lang=lang)
+    items = s.found[what]
+    if ce is None:
+        return items
+    return [m for m in items if cs <= m.start < ce]
 
 
 # --- public API ---------------------------------------------------------------------------------
@@ -478,25 +371,23 @@ def _shared_geocoder(factory: Callable[[], Any]) -> Geocoder:
 
 # --- per sentence -------------------------------------------------------------------------------
 def _drafts(sentences: list[_Sentence], ctx: _Context) -> list[_Draft]:
-    lex, lang = ctx.lexicon, ctx.lang
+    lang = ctx.lang
     drafts: list[_Draft] = []
     report_date: dates_mod.DateMatch | None = None
     last_outlets: list[str] = []
     for s in sentences:
-        norm, toks = s.nt.norm, s.toks
-        outlets = list(
-            dict.fromkeys(str(m.payload) for m in lex.named("outlets", norm, toks, lang=lang))
-        )
+        norm = s.nt.norm
+        outlets = list(dict.fromkeys(str(m.payload) for m in _found(s, ctx, "@outlets")))
         if not outlets and _BACK_REFERENCE[lang].search(norm):
             outlets = list(last_outlets)
         if outlets:
             last_outlets = outlets
-        found_dates = dates_mod.find(s.nt, dateline=ctx.dateline, lang=lang)
+        found_dates = _sentence_dates(s, ctx)
         history = [
             d for d in found_dates if d.rule == "year" and d.event_date.year < ctx.dateline.year
         ]
         event_dates = [d for d in found_dates if d.rule != "year"]
-        background = bool(history) or lex.has("background", norm, toks, lang=lang)
+        background = bool(history) or bool(_found(s, ctx, "background"))
         if s.heading or s.question or background:
             continue
         sentence_date = event_dates[0] if event_dates else None
@@ -515,6 +406,12 @@ def _drafts(sentences: list[_Sentence], ctx: _Context) -> list[_Draft]:
         if sentence_date is not None:
             report_date = sentence_date
     return drafts
+
+
+def _sentence_dates(s: _Sentence, ctx: _Context) -> list[dates_mod.DateMatch]:
+    if "@dates" not in s.found:
+        s.found["@dates"] = dates_mod.find(s.nt, dateline=ctx.dateline, lang=ctx.lang)
+    return s.found["@dates"]
 
 
 def _clauses(s: _Sentence, ctx: _Context) -> list[tuple[int, int]]:
@@ -541,11 +438,10 @@ def _clauses(s: _Sentence, ctx: _Context) -> list[tuple[int, int]]:
 
 def _live_triggers(s: _Sentence, cs: int, ce: int, ctx: _Context) -> list[trig.Trigger]:
     """Triggers of the clause that report an event here (not a reference back to another one)."""
-    lex, lang = ctx.lexicon, ctx.lang
-    toks = [t for t in s.toks if cs <= t.start < ce]
-    found = lex.triggers(s.nt.norm, toks, lang=lang)
-    refs = lex.find("reference_before", s.nt.norm, toks, lang=lang)
-    return [t for t in found if not _is_reference(refs, t, s, lang)]
+    refs = _found(s, ctx, "reference_before", cs, ce)
+    return [
+        t for t in _found(s, ctx, "@triggers", cs, ce) if not _is_reference(refs, t, s, ctx.lang)
+    ]
 
 
 def _is_reference(refs: list[PhraseMatch], t: trig.Trigger, s: _Sentence, lang: str) -> bool:
@@ -588,18 +484,18 @@ def _zones(
     s: _Sentence, cs: int, ce: int, ctx: _Context
 ) -> tuple[list[tuple[int, int]], tuple[int, int] | None, tuple[int, int] | None]:
     """Reference zones («عقب الهجوم على ...»), the origin zone and the "towards" zone of a clause."""
-    lex, lang, norm = ctx.lexicon, ctx.lang, s.nt.norm
+    lang, norm = ctx.lang, s.nt.norm
     toks = [t for t in s.toks if cs <= t.start < ce]
-    triggers = lex.triggers(norm, toks, lang=lang)
-    cues = lex.find("reference_before", norm, toks, lang=lang)
+    triggers = _found(s, ctx, "@triggers", cs, ce)
+    cues = _found(s, ctx, "reference_before", cs, ce)
     refs = [
         (t.start, _phrase_end(norm, t.end, ce)) for t in triggers if _is_reference(cues, t, s, lang)
     ]
     refs = [(min(m.start for m in cues if m.end <= a), b) for a, b in refs]
     origin = None
-    towards = lex.find("towards", norm, toks, lang=lang)
-    verbs = lex.find("active_verbs", norm, toks, lang=lang)
-    for m in lex.find("origin_before", norm, toks, lang=lang):
+    towards = _found(s, ctx, "towards", cs, ce)
+    verbs = _found(s, ctx, "active_verbs", cs, ce)
+    for m in _found(s, ctx, "origin_before", cs, ce):
         end = _phrase_end(norm, m.end, ce)
         # the origin phrase ends where the sentence goes on: "towards", a verb, an event word
         stop = [x.start for x in [*towards, *verbs, *triggers] if m.end < x.start < end]
@@ -608,7 +504,7 @@ def _zones(
     target_zone = None
     if origin is None:
         for w in towards:
-            froms = [f for f in lex.find("origin_from", norm, toks, lang=lang) if f.end <= w.start]
+            froms = [f for f in _found(s, ctx, "origin_from", cs, ce) if f.end <= w.start]
             if froms and sum(1 for t in toks if froms[-1].end <= t.start < w.start) <= 6:
                 origin = (froms[-1].end, w.start)
                 target_zone = (w.end, _phrase_end(norm, w.end, ce))
@@ -635,14 +531,13 @@ def _clause_draft(
     report_date: dates_mod.DateMatch | None,
     outlets: list[str],
 ) -> _Draft | None:
-    lex, lang, norm = ctx.lexicon, ctx.lang, s.nt.norm
-    toks = [t for t in s.toks if cs <= t.start < ce]
+    lang, norm = ctx.lang, s.nt.norm
     live = _live_triggers(s, cs, ce, ctx)
     if not live:
         return None
     # Negation, once "no casualties" and the like are set aside.
-    spared = [(m.start, m.end) for m in lex.find("no_casualties", norm, toks, lang=lang)]
-    if any(not _inside(m.start, spared) for m in lex.find("negation", norm, toks, lang=lang)):
+    spared = [(m.start, m.end) for m in _found(s, ctx, "no_casualties", cs, ce)]
+    if any(not _inside(m.start, spared) for m in _found(s, ctx, "negation", cs, ce)):
         return None
     refs, origin_zone, target_zone = _zones(s, cs, ce, ctx)
     excluded = refs + ([origin_zone] if origin_zone else [])
@@ -652,8 +547,8 @@ def _clause_draft(
 
     roles = _roles(s, cs, ce, ctx, live=live, excluded=excluded, target_zone=target_zone)
     attackers = [r for r in roles if r.role == "attacker"]
-    air = any(not _inside(m.start, refs) for m in lex.find("air", norm, toks, lang=lang))
-    ground = any(not _inside(m.start, refs) for m in lex.find("ground", norm, toks, lang=lang))
+    air = any(not _inside(m.start, refs) for m in _found(s, ctx, "air", cs, ce))
+    ground = any(not _inside(m.start, refs) for m in _found(s, ctx, "ground", cs, ce))
     sub, decided_by = trig.classify(
         live, air=air, ground=ground, attacker_air=bool(attackers and attackers[0].actor.air)
     )
@@ -687,9 +582,7 @@ def _clause_draft(
         origin_text = _origin_text(s, origin_zone, ctx, origin_place)
 
     clause_dates = [
-        d
-        for d in dates_mod.find(s.nt, dateline=ctx.dateline, lang=lang)
-        if d.rule != "year" and cs <= _norm_pos(s, d.start) < ce
+        d for d in _sentence_dates(s, ctx) if d.rule != "year" and cs <= _norm_pos(s, d.start) < ce
     ]
     if clause_dates:
         date, date_from = clause_dates[0], "stated"
@@ -746,10 +639,9 @@ def _roles(
     excluded: list[tuple[int, int]],
     target_zone: tuple[int, int] | None,
 ) -> list[_Role]:
-    lex, lang, norm = ctx.lexicon, ctx.lang, s.nt.norm
-    toks = [t for t in s.toks if cs <= t.start < ce]
+    lang = ctx.lang
     cue = {
-        name: lex.find(name, norm, toks, lang=lang)
+        name: _found(s, ctx, name, cs, ce)
         for name in (
             "attacker_before",
             "target_before",
@@ -761,7 +653,10 @@ def _roles(
     }
     trigger_ends = {t.end for t in live}
     roles: list[_Role] = []
-    for m in ctx.dictionary.matches(norm, toks, lang=lang):
+    outlets = [(m.start, m.end) for m in _found(s, ctx, "@outlets")]
+    for m in _found(s, ctx, "@actors", cs, ce):
+        if _inside(m.start, outlets):
+            continue  # «وفقاً لسنتكوم»: an outlet credited, not an actor of the event
         if _inside(m.start, excluded):
             continue
         actor: actors_mod.Actor = m.payload  # type: ignore[assignment]
@@ -856,14 +751,14 @@ def _places(
     trigger_pos: int,
 ) -> tuple[Any | None, Any | None]:
     """The event's place and the origin's place (GeocodeResults), from the clause's place phrases."""
-    actor_spans = [
+    # phrases never run into an actor, an event word or an outlet's name
+    blocked = [
         (m.start, m.end)
-        for m in ctx.dictionary.matches(
-            s.nt.norm, [t for t in s.toks if cs <= t.start < ce], lang=ctx.lang
-        )
+        for what in ("@actors", "@triggers", "@outlets")
+        for m in _found(s, ctx, what, cs, ce)
     ]
     best, best_key, origin = None, None, None
-    for start, end in _place_phrases(s, cs, ce, ctx, actor_spans=actor_spans):
+    for start, end in _place_phrases(s, cs, ce, ctx, blocked=blocked):
         if _inside(start, excluded):
             continue
         result = _geocode_phrase(s, start, end, ctx)
@@ -880,57 +775,63 @@ def _places(
 
 
 def _place_phrases(
-    s: _Sentence, cs: int, ce: int, ctx: _Context, *, actor_spans: list[tuple[int, int]]
+    s: _Sentence, cs: int, ce: int, ctx: _Context, *, blocked: list[tuple[int, int]]
 ) -> list[tuple[int, int]]:
     """Candidate place phrases (normalised offsets): a preposition or place word, then a name."""
     from geo.text import generic_category
 
     toks = [t for t in s.toks if cs <= t.start < ce]
     norm = s.nt.norm
+    words = {
+        name: ctx.lexicon.words(name, lang=ctx.lang)
+        for name in ("start_after", "stop", "name_particles", "feature")
+    }
     phrases: list[tuple[int, int]] = []
     i = 0
     while i < len(toks):
         tok = toks[i]
-        if _inside(tok.start, actor_spans):
+        if _inside(tok.start, blocked):
             i += 1
             continue
         if ctx.lang == "ar":
-            starts = generic_category(tok.text) is not None or (
-                any(p and "ب" in p for _, p in clitic_forms(tok.text)) and len(tok.text) > 3
+            # «بالميادين», «بريف ...»: a name or place word under the preposition ب
+            starts = generic_category(tok.text) is not None or any(
+                "ب" in p and (f.startswith("ال") or generic_category(f) is not None)
+                for f, p in clitic_forms(tok.text)
             )
             after_prep = (
                 i > 0
-                and toks[i - 1].text in _AR_PLACE_PREPS
+                and toks[i - 1].text in words["start_after"]
                 and not _PUNCT_GAP.search(norm, toks[i - 1].end, tok.start)
             )
-            if not (starts or after_prep) or tok.text in _AR_STOP:
+            if not (starts or after_prep) or tok.text in words["stop"]:
                 i += 1
                 continue
             j = i + 1
-            while j < len(toks) and j - i < 8:
+            while j < len(toks) and j - i < 10:
                 gap_punct = _PUNCT_GAP.search(norm, toks[j - 1].end, toks[j].start)
                 word = toks[j].text
                 vicinity_of = word == "من" and generic_category(toks[j - 1].text) == "vicinity"
                 if (
                     gap_punct
-                    or _inside(toks[j].start, actor_spans)
-                    or (word in _AR_STOP and not vicinity_of)
+                    or _inside(toks[j].start, blocked)
+                    or (word in words["stop"] and not vicinity_of)
                 ):
                     break
                 j += 1
         else:
             original = s.nt.text(tok.start, tok.end)
             prev = toks[i - 1].text if i > 0 else ""
-            starts = prev in _EN_PLACE_START and (
-                original[:1].isupper() or tok.text in _EN_PARTICLES or tok.text == "the"
+            starts = prev in words["start_after"] and (
+                original[:1].isupper() or tok.text in words["name_particles"] or tok.text == "the"
             )
             if not starts:
                 i += 1
                 continue
             j = i + 1
-            while j < len(toks) and j - i < 8:
+            while j < len(toks) and j - i < 10:
                 if _PUNCT_GAP.search(norm, toks[j - 1].end, toks[j].start) or _inside(
-                    toks[j].start, actor_spans
+                    toks[j].start, blocked
                 ):
                     break
                 word = toks[j].text
@@ -942,8 +843,8 @@ def _place_phrases(
                 )
                 if not (
                     word_original[:1].isupper()
-                    or word in _EN_PARTICLES
-                    or word in _EN_PLACE_WORDS
+                    or word in words["name_particles"]
+                    or word in words["feature"]
                     or follows_name
                 ):
                     break
@@ -954,21 +855,29 @@ def _place_phrases(
 
 
 def _geocode_phrase(s: _Sentence, start: int, end: int, ctx: _Context) -> Any | None:
-    """The longest reading of a phrase that the gazetteer knows (dropping words from the right)."""
+    """The longest reading of a phrase that the gazetteer knows.
+
+    Words are dropped from the right («حقل العمر النفطي الذي» -> «حقل العمر النفطي»); a reading
+    may also start at a later place word («... غربي نهر الفرات» -> «غربي نهر الفرات») but never
+    at a bare name inside the phrase, which would read «الفرات» out of «نهر الفرات». Readings
+    made only of generic words («المدينة», "the area") are never looked up.
+    """
     from geo.text import generic_category
 
+    stop = ctx.lexicon.words("stop", lang=ctx.lang)
     toks = [t for t in s.toks if start <= t.start and t.end <= end]
-    while toks:
-        if all(
-            generic_category(t.text) is not None or t.text in _AR_STOP or t.text == "the"
-            for t in toks
-        ):
-            return None
-        a, b = s.nt.span(toks[0].start, toks[-1].end)
-        result = ctx.geocode(s.nt.original[a:b])
-        if result.matched:
-            return result
-        toks = toks[:-1]
+    generic = [generic_category(t.text) is not None for t in toks]
+    name_like = [
+        not (g or t.text in stop or t.text == "the") for g, t in zip(generic, toks, strict=True)
+    ]
+    for left in (k for k in range(len(toks)) if k == 0 or generic[k]):
+        for right in range(len(toks), left, -1):
+            if not any(name_like[left:right]):
+                continue
+            a, b = s.nt.span(toks[left].start, toks[right - 1].end)
+            result = ctx.geocode(s.nt.original[a:b])
+            if result.matched:
+                return result
     return None
 
 
@@ -977,12 +886,7 @@ def _origin_text(
 ) -> str | None:
     if place is not None:
         return place.name_en
-    inside = [
-        m
-        for m in ctx.dictionary.matches(
-            s.nt.norm, [t for t in s.toks if zone[0] <= t.start < zone[1]], lang=ctx.lang
-        )
-    ]
+    inside = [m for m in _found(s, ctx, "@actors", zone[0], zone[1])]
     if inside and _AREA_WORDS.search(s.nt.norm, zone[0], zone[1]):
         names = [
             a.name_for(country=ctx.country, on=ctx.dateline.date())

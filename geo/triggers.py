@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from geo._spans import PhraseIndex, PhraseMatch, Token
+from geo._spans import PhraseIndex, PhraseMatch, Token, fold
 from geo.errors import InputError
 from geo.schema import SUB_EVENT_TYPES
 
@@ -96,6 +96,11 @@ class Lexicon:
         for name in ("negation", "no_casualties", "background", "reference_before", "attribution"):
             self._add_list(name, doc.get(name) or {})
         self._add_lists(doc, ("roles",), nested=True)
+        self._words: dict[tuple[str, str], frozenset[str]] = {
+            (name, lang): frozenset(fold(str(w)) for w in (langs or {}).get(lang) or ())
+            for name, langs in (doc.get("place_words") or {}).items()
+            for lang in ("ar", "en")
+        }
         self._named: dict[str, dict[str, PhraseIndex]] = {"countries": {}, "outlets": {}}
         countries = doc.get("countries") or {}
         outlets = outlets or []
@@ -134,6 +139,10 @@ class Lexicon:
 
     def has(self, name: str, norm: str, toks: list[Token], *, lang: str) -> bool:
         return bool(self.find(name, norm, toks, lang=lang))
+
+    def words(self, name: str, *, lang: str) -> frozenset[str]:
+        """One folded word list of ``place_words`` (``start_after``, ``stop`` ...)."""
+        return self._words.get((name, lang), frozenset())
 
     def named(self, what: str, norm: str, toks: list[Token], *, lang: str) -> list[PhraseMatch]:
         """Countries (``what="countries"``) or news outlets (``"outlets"``) named in the text;
