@@ -26,6 +26,7 @@ import pandas as pd
 from geo import gpkg
 from geo import schema as S
 from geo.errors import InputError
+from geo.formats.values import column_texts
 from geo.store import _SQL_TYPES as SQL_TYPES  # the exported layer has the store's field types
 from geo.store import frame_to_rows
 
@@ -75,10 +76,17 @@ def _create(con: sqlite3.Connection, typed: pd.DataFrame) -> None:
     extent = (None,) * 4
     if np.isfinite(lon).any():
         extent = (np.nanmin(lon), np.nanmin(lat), np.nanmax(lon), np.nanmax(lat))
+    # The newest change among the events, not the clock: the same events give the same bytes.
+    changed = typed[S.UPDATED_AT].max()
+    stamp = (
+        "1970-01-01T00:00:00.000Z"
+        if pd.isna(changed)
+        else column_texts(pd.Series([changed]), "timestamp")[0]
+    )
     con.execute(
-        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, "
-        "min_x, min_y, max_x, max_y, srs_id) VALUES (?, 'features', ?, ?, ?, ?, ?, ?, 4326)",
-        (LAYER, LAYER, "conflict events exported by conflictmap", *map(_plain, extent)),
+        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, "
+        "min_x, min_y, max_x, max_y, srs_id) VALUES (?, 'features', ?, ?, ?, ?, ?, ?, ?, 4326)",
+        (LAYER, LAYER, "conflict events exported by conflictmap", stamp, *map(_plain, extent)),
     )
     con.execute(
         "INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', 'POINT', 4326, 0, 0)", (LAYER,)
