@@ -69,7 +69,7 @@ TYPE_STYLES: dict[str, TypeStyle] = {
 }
 OTHER_STYLE = TypeStyle("#7f8c8d", '<circle cx="10" cy="10" r="7"/>')
 # Marker size in pixels by fatalities: none or unknown, 1-9, 10-99, 100 or more.
-SIZES = (14, 18, 23, 28)
+SIZES = (16, 20, 25, 30)
 
 
 def style_of(event_type: object) -> TypeStyle:

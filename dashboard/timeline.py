@@ -80,12 +80,13 @@ def chart(
     width_days = 7 if period == "week" else 1
     table["period_end"] = table[PERIOD_FIELD] + pd.Timedelta(days=width_days)
     brush = alt.selection_interval(encodings=["x"], name=BRUSH)
-    x_scale = alt.Scale(nice=False)
+    x_scale = alt.Scale(domain=_domain(table) or alt.Undefined, nice=False)
+    x_axis = alt.Axis(format="%d %b %Y", labelAngle=0, tickCount=8, title=None)
     bars = (
         alt.Chart(table)
         .mark_bar(opacity=0.9)
         .encode(
-            x=alt.X(f"{PERIOD_FIELD}:T", title=None, scale=x_scale),
+            x=alt.X(f"{PERIOD_FIELD}:T", scale=x_scale, axis=x_axis),
             x2="period_end:T",
             y=alt.Y("sum(events):Q", title=f"events per {period}"),
             color=alt.Color(
@@ -116,6 +117,17 @@ def chart(
             .encode(x=alt.X("start:T", scale=x_scale), x2="end:T")
         )
     return alt.layer(*layers, bars).properties(height=height)
+
+
+def _domain(table: pd.DataFrame) -> list[str]:
+    """The x range: the data's, widened to two weeks at least so that one day is not a wall."""
+    lo, hi = table[PERIOD_FIELD].min(), table["period_end"].max()
+    if pd.isna(lo):
+        return []
+    short = pd.Timedelta(days=14) - (hi - lo)
+    if short > pd.Timedelta(0):
+        lo, hi = lo - short / 2, hi + short / 2
+    return [lo.normalize().isoformat(), hi.normalize().isoformat()]
 
 
 def brushed_range(selection: object) -> tuple[date, date] | None:

@@ -36,7 +36,8 @@ EXPORTS = {
 
 st.session_state["_page"] = "events"
 filters = state.filters()
-filtered = state.filtered().sort_values([S.EVENT_DATE, S.EVENT_ID])
+# Exports keep the store's order, as `conflictmap export` does; the table is sorted by date.
+filtered = state.filtered()
 
 st.markdown(f"**{len(filtered):,}** events match the filters")
 
@@ -54,7 +55,8 @@ for col, (name, label) in zip(
         width="stretch",
     )
 
-table = filtered[TABLE_COLUMNS].copy()
+shown = filtered.sort_values([S.EVENT_DATE, S.EVENT_ID])
+table = shown[TABLE_COLUMNS].copy()
 table[S.EVENT_DATE] = table[S.EVENT_DATE].dt.date
 picked = st.dataframe(
     table,
@@ -71,7 +73,7 @@ picked = st.dataframe(
 
 rows = picked.selection.rows if picked is not None else []
 if rows:
-    event = filtered.iloc[rows[0]]
+    event = shown.iloc[rows[0]]
     left, right = st.columns([2, 1])
     with left, st.container(border=True):
         st.html(mapview.popup_html(event))
