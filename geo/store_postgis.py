@@ -227,10 +227,12 @@ class PostGISStore:
         try:
             self.migrate()
         except psycopg.OperationalError as exc:
-            raise StoreError(f"cannot reach the PostGIS store at {_safe(url)}: {exc}") from exc
+            raise StoreError(
+                f"cannot reach the PostGIS store at {without_password(url)}: {exc}"
+            ) from exc
 
     def __repr__(self) -> str:
-        return f"PostGISStore({_safe(self.url)!r}, schema={self.schema!r})"
+        return f"PostGISStore({without_password(self.url)!r}, schema={self.schema!r})"
 
     # -- plumbing ---------------------------------------------------------------------------------
     def _connect(self) -> psycopg.Connection:
@@ -598,6 +600,6 @@ def _require_postgis(con: psycopg.Connection) -> None:
         ) from exc
 
 
-def _safe(url: str) -> str:
+def without_password(url: str) -> str:
     """The URL without its password, for messages and logs."""
     return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
