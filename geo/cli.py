@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from geo import cli_team, settings
 from geo import schema as S
-from geo import settings
 from geo.errors import ConflictmapError, ValidationError
 from geo.export import FORMATS, export, get_format
 from geo.formats import handcoded
-from geo.query import Filters, apply
+from geo.query import Filters
 from geo.store import EventStore, GeoPackageStore, open_store
 
 
@@ -149,7 +149,7 @@ def filters_from_args(args: argparse.Namespace) -> Filters:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    events = apply(get_store(args).load(), filters_from_args(args))
+    events = get_store(args).load(filters_from_args(args))
     shown = [
         S.EVENT_ID,
         S.EVENT_DATE,
@@ -173,7 +173,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     fmt = get_format(args.format)
-    events = apply(get_store(args).load(), filters_from_args(args))
+    events = get_store(args).load(filters_from_args(args))
     if args.output == "-":
         sys.stdout.write(fmt.to_bytes(events).decode("utf-8"))
         return 0
@@ -216,6 +216,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", "-o", required=True, help="file to write, or - for stdout")
     add_filter_arguments(p)
     p.set_defaults(func=cmd_export)
+
+    cli_team.register(sub)
     return parser
 
 
