@@ -190,6 +190,7 @@ class _Draft:
     outlets: list[str]
     fatalities: int
     sentences: set[int] = field(default_factory=set)
+    merge_only: bool = False  # "the strike" told again: may add to an event, never makes one
 
 
 @dataclass(frozen=True, slots=True)
@@ -400,6 +401,7 @@ def _drafts(sentences: list[_Sentence], ctx: _Context) -> list[_Draft]:
                 sentence_date=sentence_date,
                 report_date=report_date,
                 outlets=outlets,
+                previous=drafts[-1].sub_event_type if drafts else None,
             )
             if draft is not None:
                 drafts.append(draft)
@@ -530,6 +532,7 @@ def _clause_draft(
     sentence_date: dates_mod.DateMatch | None,
     report_date: dates_mod.DateMatch | None,
     outlets: list[str],
+    previous: str | None = None,
 ) -> _Draft | None:
     lang, norm = ctx.lang, s.nt.norm
     live = _live_triggers(s, cs, ce, ctx)
@@ -552,6 +555,10 @@ def _clause_draft(
     sub, decided_by = trig.classify(
         live, air=air, ground=ground, attacker_air=bool(attackers and attackers[0].actor.air)
     )
+    merge_only = False
+    if sub is None and previous is not None and decided_by is None and live:
+        # "the strike hit ..." after a strike was told: the same event, told again
+        sub, decided_by, merge_only = previous, live[0], True
     if sub is None or decided_by is None:
         return None
     typed_by = (
@@ -617,6 +624,7 @@ def _clause_draft(
         outlets=outlets,
         fatalities=_fatalities(norm[cs:ce], lang),
         sentences={s.index},
+        merge_only=merge_only,
     )
 
 
@@ -757,6 +765,7 @@ def _places(
         for what in ("@actors", "@triggers", "@outlets")
         for m in _found(s, ctx, what, cs, ce)
     ]
+    blocked += [(_norm_pos(s, d.start), _norm_pos(s, d.end)) for d in _sentence_dates(s, ctx)]
     best, best_key, origin = None, None, None
     for start, end in _place_phrases(s, cs, ce, ctx, blocked=blocked):
         if _inside(start, excluded):
@@ -768,7 +777,8 @@ def _places(
             origin = origin or result
             continue
         in_target = bool(target_zone and target_zone[0] <= start < target_zone[1])
-        key = (not in_target, result.geo_precision or 3, abs(start - trigger_pos))
+        # the place nearest the event word wins; a whole region only when nothing finer is named
+        key = (not in_target, (result.geo_precision or 3) >= 3, abs(start - trigger_pos))
         if best_key is None or key < best_key:
             best, best_key = result, key
     return best, origin
@@ -804,7 +814,7 @@ def _place_phrases(
                 and toks[i - 1].text in words["start_after"]
                 and not _PUNCT_GAP.search(norm, toks[i - 1].end, tok.start)
             )
-            if not (starts or after_prep) or tok.text in words["stop"]:
+            if not (starts or after_prep) or tok.text in words["stop"] or tok.text.isdigit():
                 i += 1
                 continue
             j = i + 1
@@ -816,6 +826,7 @@ def _place_phrases(
                     gap_punct
                     or _inside(toks[j].start, blocked)
                     or (word in words["stop"] and not vicinity_of)
+                    or word.isdigit()
                 ):
                     break
                 j += 1
@@ -982,14 +993,14 @@ def _absorb(e: _Draft, d: _Draft) -> _Draft:
 
 def _merge(drafts: list[_Draft]) -> list[_Draft]:
     events: list[_Draft] = []
-    for d in (x for x in drafts if x.place is not None):
+    for d in (x for x in drafts if x.place is not None and not x.merge_only):
         for k, e in enumerate(events):
             if _same_event(e, d):
                 events[k] = _absorb(e, d)
                 break
         else:
             events.append(d)
-    for d in (x for x in drafts if x.place is None):
+    for d in (x for x in drafts if x.place is None or x.merge_only):
         for k, e in enumerate(events):
             if _same_event(e, d):
                 events[k] = _absorb(e, d)

@@ -155,25 +155,31 @@ def classify(
 ) -> tuple[str | None, Trigger | None]:
     """The sub-event type a clause reports, and the trigger that decided it.
 
-    Strong triggers decide by :data:`PRIORITY`. Otherwise the first weak trigger is typed: an
-    air modifier (طائرة, drone) or an attacker with an air force makes it an air strike, a
-    ground modifier (مدفعية, rockets) shelling, else its default, else nothing.
+    Strong triggers decide by :data:`PRIORITY`, except that the words of an attack's outcome
+    («مقتل», "killed") yield to a generic strike or explosion word («استهدفت طائرة مسيرة ... ما أدى
+    إلى مقتل» is a drone strike, «قصف ... ما أدى إلى مقتل» shelling). A generic word is an air
+    strike with an air modifier (طائرة, drone) or an attacker with an air force, shelling with
+    a ground modifier (مدفعية, rockets), else its default, else nothing.
     """
     strong = [t for t in triggers if t.strong]
-    if strong:
-        best = min(strong, key=lambda t: (PRIORITY.index(t.sub_event_type), t.start))
+    weak = sorted((t for t in triggers if not t.strong), key=lambda t: (t.weak_group, t.start))
+    decisive = [t for t in strong if t.sub_event_type != ATTACK]
+    if decisive:
+        best = min(decisive, key=lambda t: (PRIORITY.index(t.sub_event_type), t.start))
         if best.sub_event_type == SHELLING and air and not ground:
             # «قصف صاروخي من الطيران»: a missile from an aircraft is an air strike
             return AIR, best
         return best.sub_event_type, best
-    weak = sorted((t for t in triggers if not t.strong), key=lambda t: (t.weak_group, t.start))
     for t in weak:
-        if (air or (attacker_air and not ground)) and t.sub_event_type in (None, SHELLING):
-            return AIR, t
-        if ground and t.sub_event_type in (None, SHELLING):
-            return SHELLING, t
+        if t.sub_event_type in (None, SHELLING):
+            if air or (attacker_air and not ground):
+                return AIR, t
+            if ground:
+                return SHELLING, t
         if t.sub_event_type is not None:
             return t.sub_event_type, t
+    if strong:
+        return strong[0].sub_event_type, strong[0]
     return None, None
 
 
