@@ -66,6 +66,7 @@ __all__ = [
     "GeocodeResult",
     "Geocoder",
     "default_geocoder",
+    "describe",
     "fill_coordinates",
     "geocode",
 ]
@@ -625,6 +626,30 @@ def _list_places(gaz: Gazetteer, indexes: list[int], *, limit: int = 4) -> str:
     more = len(indexes) - limit
     text = " and ".join([", ".join(parts[:-1]), parts[-1]]) if len(parts) > 1 else parts[0]
     return text + (f" and {more} more" if more > 0 else "")
+
+
+def describe(result: GeocodeResult, *, candidates: bool = False) -> str:
+    """A few lines for a person: the place, its point and precision, admin areas, and why."""
+    if not result.matched:
+        lines = [f"{result.mention}: no match - {result.reason}"]
+    else:
+        names = result.name_en + (f" ({result.name_ar})" if result.name_ar else "")
+        where = " / ".join(x or "-" for x in (result.country, result.admin1, result.admin2))
+        lines = [
+            f"{result.mention} -> {names}  [{result.place_id}, {result.kind}]",
+            f"  {result.latitude:.5f}, {result.longitude:.5f}  geo_precision {result.geo_precision}"
+            f"  {where} (iso {result.iso})",
+            f"  score {result.score}: {result.reason}",
+        ]
+    if candidates and result.candidates:
+        lines.append("  candidates:")
+        for c in result.candidates:
+            pop = f", pop {c.population:,}" if c.population > 0 else ""
+            lines.append(
+                f"    {c.place_id} {c.name_en} ({c.country}, {c.kind}{pop}) "
+                f"{c.latitude:.4f}, {c.longitude:.4f}  {c.match} {c.score}"
+            )
+    return "\n".join(lines)
 
 
 # --- the shared default ------------------------------------------------------------------------

@@ -254,3 +254,19 @@ def test_fill_coordinates_geocodes_rows_without_coordinates(geocoder):
     assert pd.isna(out.loc[1, "latitude"])
     assert problems == ["row 1, column location: 'Xyzzyville' - no candidate in the gazetteer"]
     assert frame.loc[0, "latitude"] is None or pd.isna(frame.loc[0, "latitude"])  # input intact
+
+
+# --- the command line --------------------------------------------------------------------------
+def test_cli_geocode_prints_the_match_and_the_reason(geocoder, monkeypatch, capsys):
+    import geo.geocode
+    from geo.cli import main
+
+    monkeypatch.setattr(geo.geocode, "default_geocoder", lambda: geocoder)
+    assert main(["geocode", "بادية بلدة الجلاء", "--country", "SY"]) == 0
+    out = capsys.readouterr().out
+    assert "Al Jalā’" in out and "geo_precision 2" in out and "34.63346, 40.84054" in out
+    assert main(["geocode", "Hajin", "--candidates"]) == 1
+    out = capsys.readouterr().out
+    assert "ambiguous between" in out and "geonames:302150" in out
+    assert main(["geocode", "Hajin", "--near", "35.02,40.45"]) == 0
+    assert "Hajīn" in capsys.readouterr().out
