@@ -182,6 +182,22 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _parse_point(text: str) -> tuple[float, float]:
+    try:
+        lat, lon = (float(v) for v in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a point; write LAT,LON") from None
+    return lat, lon
+
+
+def cmd_geocode(args: argparse.Namespace) -> int:
+    from geo.geocode import describe, geocode
+
+    result = geocode(args.mention, country=args.country, near=args.near or None)
+    print(describe(result, candidates=args.candidates))
+    return 0 if result.matched else 1
+
+
 # --- parser ----------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -216,6 +232,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", "-o", required=True, help="file to write, or - for stdout")
     add_filter_arguments(p)
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("geocode", help="resolve a place mention (Arabic or English) offline")
+    p.add_argument("mention", help='the place as the report writes it, e.g. "بادية بلدة الجلاء"')
+    p.add_argument("--country", help="the report's country (ISO2, ISO3 or English name)")
+    p.add_argument(
+        "--near", action="append", type=_parse_point, help="LAT,LON of another place of the report"
+    )
+    p.add_argument("--candidates", action="store_true", help="also list the candidates weighed")
+    p.set_defaults(func=cmd_geocode)
 
     cli_team.register(sub)
     return parser
