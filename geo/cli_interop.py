@@ -1,0 +1,187 @@
+"""The ``conflictmap`` verbs for other people's files: ``import`` and ``duplicates``.
+
+Registered on the main parser by :func:`register`; errors a user can meet are ConflictmapErrors,
+which the main command prints as one sentence (a refused import: every bad row, nothing stored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from typing import TextIO
+
+import pandas as pd
+
+from geo import duplicates
+from geo import schema as S
+from geo.errors import ValidationError
+from geo.importer import FORMATS, import_file
+
+# Files shorter than this import in a blink; a bar would only flicker.
+BAR_FROM_ROWS = 2_000
+
+
+class ProgressBar:
+    """A one-line bar on a terminal: ``importing  [#####-----]  52%  2,600 of 5,000 rows``."""
+
+    def __init__(self, stream: TextIO, *, label: str = "importing", width: int = 30) -> None:
+        self.stream = stream
+        self.label = label
+        self.width = width
+        self.shown = False
+        self._last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if total < BAR_FROM_ROWS or (done < total and now - self._last < 0.1):
+            return
+        self._last = now
+        share = done / total if total else 1.0
+        filled = round(share * self.width)
+        bar = "#" * filled + "-" * (self.width - filled)
+        self.stream.write(f"\r{self.label}  [{bar}] {share:4.0%}  {done:,} of {total:,} rows")
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _parse_mapping(text: str) -> tuple[str, str]:
+    name, sep, column = text.partition("=")
+    if not sep or not name.strip() or column.strip() not in S.KINDS:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not PROPERTY=COLUMN with COLUMN one of the schema's (e.g. date=event_date)"
+        )
+    return name.strip(), column.strip()
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from geo.cli import get_store
+
+    store = get_store(args)
+    bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+    try:
+        report = import_file(
+            args.file,
+            store=store,
+            format=args.format,
+            skip_bad=args.skip_bad,
+            rejects_path=args.rejects,
+            progress=bar,
+            mapping=dict(args.map) if args.map else None,
+            user=args.user,
+        )
+    except ValidationError as exc:
+        if bar is not None:
+            bar.close()
+        rows = len({p.row for p in exc.problems})
+        hint = "--skip-bad stores the good rows"
+        hint += (
+            f"; the bad ones are in {args.rejects}"
+            if args.rejects
+            else ", --rejects FILE keeps the bad ones"
+        )
+        raise ValidationError(
+            exc.problems, what=f"file {args.file} ({rows} bad row(s); {hint})"
+        ) from None
+    if bar is not None:
+        bar.close()
+    print(report.summary())
+    for line in report.details():
+        print(f"  {line}", file=sys.stderr)
+    for rejected in report.rejected[:20]:
+        print(f"  rejected row {rejected.row}: {'; '.join(rejected.reasons)}", file=sys.stderr)
+    if len(report.rejected) > 20:
+        print(f"  ... and {len(report.rejected) - 20} more rejected rows", file=sys.stderr)
+    print(f"  {report.seconds:.2f} s", file=sys.stderr)
+    return 0
+
+
+def cmd_duplicates(args: argparse.Namespace) -> int:
+    from geo.cli import filters_from_args, get_store
+
+    store = get_store(args)
+    events = store.load(filters_from_args(args))
+    pairs = duplicates.find(events, radius_km=args.radius_km)
+    if pairs.empty:
+        print("no probable duplicates")
+        return 0
+    by_id = events.set_index(S.EVENT_ID)
+    shown = pairs.assign(
+        date=by_id.loc[pairs["event_id_a"], S.EVENT_DATE].dt.strftime("%Y-%m-%d").to_numpy(),
+        sub_event_type=by_id.loc[pairs["event_id_a"], S.SUB_EVENT_TYPE].to_numpy(),
+        location_a=by_id.loc[pairs["event_id_a"], S.LOCATION].to_numpy(),
+        location_b=by_id.loc[pairs["event_id_b"], S.LOCATION].to_numpy(),
+    )
+    with pd.option_context("display.max_colwidth", 40, "display.width", 200):
+        print(shown.to_string(index=False))
+    print(f"{len(pairs)} probable duplicate pair(s)", file=sys.stderr)
+    if not args.merge:
+        return 0
+    changed = duplicates.merge(events, pairs)
+    for _, event in changed.iterrows():
+        current = store.get(event[S.EVENT_ID])
+        fields = {
+            c: event[c]
+            for c in (S.STATUS, S.SOURCE, S.SOURCE_URL, S.TAGS)
+            if not _same(event[c], current[c])
+        }
+        if fields:
+            store.update(
+                event[S.EVENT_ID], fields, expected_version=int(current[S.VERSION]), user=args.user
+            )
+    kept = int((changed[S.STATUS] != "rejected").sum())
+    print(f"merged into {kept} event(s); {len(changed) - kept} marked rejected as duplicates")
+    return 0
+
+
+def _same(a: object, b: object) -> bool:
+    return (pd.isna(a) and pd.isna(b)) or a == b
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``import`` and ``duplicates`` to the ``conflictmap`` parser."""
+    from geo.cli import add_filter_arguments
+
+    p = sub.add_parser(
+        "import",
+        help="import an ACLED, UCDP GED, GeoJSON, GeoPackage or hand-coded file",
+        description=(
+            "Import a file of events. The format is guessed from the header unless given. "
+            "All or nothing: a file with a bad row is refused with every bad row listed, unless "
+            "--skip-bad. Events keep their source's id, so importing a file again adds nothing."
+        ),
+    )
+    p.add_argument("file", help="the file to import")
+    p.add_argument("--format", choices=FORMATS, help="default: guessed from the file's header")
+    p.add_argument(
+        "--skip-bad", action="store_true", help="store the good rows and report the bad ones"
+    )
+    p.add_argument("--rejects", metavar="FILE", help="write rejected rows and reasons to this CSV")
+    p.add_argument(
+        "--map",
+        action="append",
+        type=_parse_mapping,
+        metavar="PROPERTY=COLUMN",
+        help="GeoJSON: read a property as a schema column (repeatable); others are ignored",
+    )
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser(
+        "duplicates",
+        help="list probable duplicates across sources; --merge keeps one with every source",
+    )
+    p.add_argument(
+        "--radius-km", type=float, default=duplicates.RADIUS_KM, help="default: %(default)s"
+    )
+    p.add_argument(
+        "--merge",
+        action="store_true",
+        help="keep one event per group, with every source; mark the others rejected",
+    )
+    add_filter_arguments(p)
+    p.set_defaults(func=cmd_duplicates)
