@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo import cli_team, settings
+from geo import cli_interop, cli_team, settings
 from geo import schema as S
 from geo.errors import ConflictmapError, ValidationError
 from geo.export import FORMATS, export, get_format
@@ -175,7 +175,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     fmt = get_format(args.format)
     events = get_store(args).load(filters_from_args(args))
     if args.output == "-":
-        sys.stdout.write(fmt.to_bytes(events).decode("utf-8"))
+        sys.stdout.flush()
+        sys.stdout.buffer.write(fmt.to_bytes(events))  # bytes: the GeoPackage is not text
+        sys.stdout.buffer.flush()
         return 0
     count = export(events, fmt.name, args.output)
     print(f"wrote {count} event(s) to {args.output}", file=sys.stderr)
@@ -243,6 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_geocode)
 
     cli_team.register(sub)
+    cli_interop.register(sub)
     return parser
 
 
