@@ -347,20 +347,23 @@ def _records(frame: pd.DataFrame) -> Iterable[dict[str, object]]:
 
 
 # --- the map --------------------------------------------------------------------------------------
-MAP_CSS = """
-<style>
-.leaflet-container { background: #eef1f3; font: 13px/1.4 "Source Sans Pro", sans-serif; }
-.cm-event { background: transparent; border: none; }
-.cm-event svg, .cm-arrowhead svg { display: block; filter: drop-shadow(0 0 1px rgba(0,0,0,.5)); }
-.cm-arrowhead { background: transparent; border: none; }
-.cm-popup { max-height: 320px; overflow-y: auto; }
+POPUP_CSS = """
+.cm-popup { font: 13px/1.45 "Source Sans Pro", sans-serif; color: #1c2833; }
 .cm-popup .cm-title { font-weight: 600; font-size: 14px; }
 .cm-popup .cm-row { margin-top: 3px; }
 .cm-popup .cm-label { font-weight: 600; color: #34495e; }
 .cm-popup .cm-muted { color: #6c7a89; }
 .cm-popup .cm-text { white-space: pre-wrap; unicode-bidi: plaintext; }
 .cm-popup .cm-id { margin-top: 6px; font-size: 11px; }
-.cm-swatch { font-size: 14px; }
+"""
+MAP_CSS = f"""
+<style>
+.leaflet-container {{ background: #eef1f3; }}
+.cm-event, .cm-arrowhead {{ background: transparent; border: none; }}
+.cm-event svg, .cm-arrowhead svg {{ display: block; filter: drop-shadow(0 0 1px rgba(0,0,0,.5)); }}
+.leaflet-popup-content .cm-popup {{ max-height: 320px; overflow-y: auto; }}
+.cm-swatch {{ font-size: 14px; }}
+{POPUP_CSS}
 </style>
 """
 

@@ -76,7 +76,7 @@ if rows:
     event = shown.iloc[rows[0]]
     left, right = st.columns([2, 1])
     with left, st.container(border=True):
-        st.html(mapview.popup_html(event))
+        st.html(f"<style>{mapview.POPUP_CSS}</style>{mapview.popup_html(event)}")
     with right:
         if st.button("Edit this event", key="edit_selected"):
             st.session_state["edit_id"] = event[S.EVENT_ID]

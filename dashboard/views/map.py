@@ -150,7 +150,7 @@ with detail_col:
             st.caption("No filtered event at the clicked point.")
         for _, event in chosen.iterrows():
             with st.container(border=True):
-                st.html(mapview.popup_html(event))
+                st.html(f"<style>{mapview.POPUP_CSS}</style>{mapview.popup_html(event)}")
                 if st.button("Edit", key=f"edit_{event[S.EVENT_ID]}"):
                     st.session_state["edit_id"] = event[S.EVENT_ID]
                     st.switch_page("views/edit.py")

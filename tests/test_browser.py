@@ -1,0 +1,244 @@
+"""The dashboard in a real browser: Debian's chromium driven by Playwright, offline.
+
+A Streamlit server runs the dashboard on a free local port against a temporary store holding the
+founding events and one event whose note carries a script and an image with an onerror handler.
+Every request the browser makes is recorded: none may leave this machine. A screenshot of the map
+page is saved in artifacts/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pandas as pd
+import pytest
+from conftest import make_event
+
+from dashboard import assets
+from geo import schema as S
+from geo.cli import bundled_event_files, read_event_files
+from geo.query import Filters, apply
+from geo.store import GeoPackageStore
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "artifacts"
+HOSTILE = (
+    "HOSTILE-NOTE <script>alert('script ran')</script> "
+    "<img src=x onerror=\"alert('onerror ran')\"> end of note"
+)
+
+pytestmark = pytest.mark.browser
+
+if not CHROMIUM.exists():
+    pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+if not assets.installed():
+    pytest.skip("map assets are not installed (make assets)", allow_module_level=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("browser") / "events.gpkg"
+    store = GeoPackageStore(path)
+    store.add(read_event_files(bundled_event_files()))
+    hostile = make_event(
+        event_id="X-hostile",
+        event_date="2022-10-30",
+        location="Albukamal",
+        latitude=34.4506,
+        longitude=40.9171,
+        notes=HOSTILE,
+        source_url="https://example.org/report",
+    )
+    store.add(pd.DataFrame([hostile]))
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(store_path: Path) -> Iterator[str]:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "CONFLICTMAP_STORE": str(store_path),
+        "CONFLICTMAP_OFFLINE": "1",
+        "CONFLICTMAP_TILES": "none",
+    }
+    env.pop("CONFLICTMAP_DATABASE_URL", None)
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
+        "--server.headless", "true", "--server.port", str(port),
+        "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    out = proc.stdout.read() if proc.stdout else ""
+                    pytest.fail(f"streamlit did not start:\n{out[-3000:]}")
+                time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield b
+        b.close()
+
+
+class Session:
+    """One browser tab on the dashboard, with every request and dialog recorded."""
+
+    def __init__(self, browser, base: str) -> None:
+        self.base = base
+        self.context = browser.new_context(
+            viewport={"width": 1500, "height": 1000}, accept_downloads=True
+        )
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.context.on("request", lambda r: self.requests.append(r.url))
+        self.page = self.context.new_page()
+        self.page.on("dialog", self._dialog)
+        self.map = self.page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def open(self, query: str = "") -> None:
+        self.page.goto(f"{self.base}/{query}")
+        self.map.locator(".cm-event").first.wait_for(timeout=45_000)
+
+    def markers(self) -> int:
+        return self.map.locator(".cm-event").count()
+
+    def wait_markers(self, expected: int, timeout: float = 30) -> int:
+        deadline = time.monotonic() + timeout
+        while (n := self.markers()) != expected and time.monotonic() < deadline:
+            time.sleep(0.1)
+        return n
+
+    def set_date(self, which: str, day: str) -> None:
+        self.page.get_by_label(f"year, {which}").click()
+        self.page.keyboard.type(day.replace("-", ""))
+        self.page.keyboard.press("Tab")
+        self.page.keyboard.press("Escape")
+
+    def external_requests(self) -> list[str]:
+        local = {"127.0.0.1", "localhost", "::1"}
+        return [
+            u
+            for u in self.requests
+            if urlparse(u).scheme in ("http", "https", "ws", "wss")
+            and urlparse(u).hostname not in local
+        ]
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def tab(browser, server: str) -> Iterator[Session]:
+    session = Session(browser, server)
+    yield session
+    session.close()
+
+
+def test_map_draws_every_event_offline_and_narrowing_the_dates_redraws(tab: Session) -> None:
+    tab.open()
+    assert tab.wait_markers(6) == 6, "five founding events and the test event"
+    ARTIFACTS.mkdir(exist_ok=True)
+    tab.page.screenshot(path=str(ARTIFACTS / "map_page.png"), full_page=True)
+    tab.set_date("To", "2022-10-23")
+    assert tab.wait_markers(5) == 5, "the event of 30 October is filtered out"
+    assert tab.page.get_by_text("5 of 6 events match the filters").is_visible()
+    assert tab.external_requests() == []
+
+
+def test_clicking_a_marker_opens_its_popup_and_details(tab: Session) -> None:
+    tab.open()
+    tab.wait_markers(6)
+    # The test event lies alone in the south-east, below al-Jalaa: the lowest marker on screen.
+    boxes = [tab.map.locator(".cm-event").nth(i).bounding_box() for i in range(tab.markers())]
+    lowest = max(range(len(boxes)), key=lambda i: boxes[i]["y"])
+    tab.map.locator(".cm-event").nth(lowest).click()
+    popup = tab.map.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=10_000)
+    text = popup.inner_text()
+    assert "HOSTILE-NOTE <script>alert('script ran')</script>" in text
+    assert "onerror=\"alert('onerror ran')\"" in text
+    assert popup.locator("script, img").count() == 0
+    hrefs = [a.get_attribute("href") for a in popup.locator("a").all()]
+    assert hrefs == ["https://example.org/report"]
+    # The details beside the map show the same event, as text.
+    details = tab.page.get_by_text("HOSTILE-NOTE <script>", exact=False)
+    details.first.wait_for(timeout=15_000)
+    time.sleep(1)
+    assert tab.dialogs == [], "no script in a note may run"
+    assert tab.external_requests() == []
+
+
+def test_downloaded_geojson_holds_the_filtered_events(tab: Session, store_path: Path) -> None:
+    tab.open("?type=Explosions%2FRemote+violence")
+    assert tab.wait_markers(5) == 5
+    tab.page.get_by_role("link", name="Events").click()
+    button = tab.page.get_by_role("button", name="GeoJSON")
+    button.wait_for(timeout=20_000)
+    with tab.page.expect_download(timeout=30_000) as info:
+        button.click()
+    download = info.value
+    assert download.suggested_filename == "conflictmap_explosions-remote-violence.geojson"
+    doc = json.loads(Path(download.path()).read_text(encoding="utf-8"))
+    got = {f["properties"][S.EVENT_ID] for f in doc["features"]}
+    wanted = apply(
+        GeoPackageStore(store_path).load(), Filters(event_types=("Explosions/Remote violence",))
+    )
+    assert got == set(wanted[S.EVENT_ID]) and len(got) == 5
+
+
+def test_a_link_with_query_parameters_reproduces_the_view(tab: Session) -> None:
+    tab.open("?type=Strategic+developments&lat=35.33&lon=40.14&zoom=11")
+    assert tab.wait_markers(1) == 1
+    assert tab.page.get_by_text("1 of 6 events match the filters").is_visible()
+    frame = next(f for f in tab.page.frames if "streamlit_folium" in f.url)
+    zoom = frame.evaluate("window.map.getZoom()")
+    center = frame.evaluate("[window.map.getCenter().lat, window.map.getCenter().lng]")
+    assert zoom == 11
+    assert center == pytest.approx([35.33, 40.14], abs=0.01)
+    assert tab.external_requests() == []
