@@ -75,11 +75,30 @@ def to_bytes(events: pd.DataFrame) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+def _scalar(value: object) -> object:
+    # Other tools write lists ("tags": ["a", "b"]) and objects; the schema holds text.
+    if isinstance(value, list):
+        parts = (v if isinstance(v, str) else _json_text(v) for v in value if v is not None)
+        return "; ".join(parts) or None
+    if isinstance(value, dict):
+        return _json_text(value)
+    return value
+
+
+def _json_text(value: object) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    except RecursionError as exc:
+        raise InputError("a GeoJSON property is nested too deeply to hold event data") from exc
+
+
 def read(source: str | Path | IO[str], *, mapping: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Events from a GeoJSON FeatureCollection of points.
 
-    ``mapping`` renames properties to schema columns (``{"date": "event_date"}``); coordinates come
-    from the geometry. The index is the feature's position (1-based), for error messages.
+    ``mapping`` renames properties to schema columns (``{"date": "event_date"}``) for files that
+    other tools wrote; a mapping to a name that is not a schema column is refused. Lists become
+    "; "-separated text and objects JSON text. Coordinates come from the geometry. The index is
+    the feature's position (1-based), for error messages.
     """
     text = read_text(source) if isinstance(source, (str, Path)) else source.read()
     try:
@@ -94,6 +113,12 @@ def read(source: str | Path | IO[str], *, mapping: Mapping[str, str] | None = No
     if not isinstance(features, list):
         raise InputError("the FeatureCollection has no 'features' list")
     mapping = dict(mapping or {})
+    unknown = sorted(c for c in mapping.values() if c not in S.KINDS)
+    if unknown:
+        raise InputError(
+            f"the property mapping names {', '.join(map(repr, unknown))}, not a column of the "
+            "event schema"
+        )
     records: list[dict[str, object]] = []
     for number, feature in enumerate(features, start=1):
         if not isinstance(feature, dict):
@@ -101,7 +126,7 @@ def read(source: str | Path | IO[str], *, mapping: Mapping[str, str] | None = No
         props = feature.get("properties") or {}
         if not isinstance(props, dict):
             raise InputError(f"feature {number}: 'properties' is not an object")
-        record = {mapping.get(k, k): v for k, v in props.items()}
+        record = {mapping.get(k, k): _scalar(v) for k, v in props.items()}
         geometry = feature.get("geometry")
         if geometry is not None:
             if not isinstance(geometry, dict) or geometry.get("type") != "Point":
