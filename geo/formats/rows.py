@@ -21,7 +21,7 @@ import pandas as pd
 
 from geo import schema as S
 from geo.errors import InputError, Problem, ValidationError
-from geo.formats.values import FORMULA_PREFIXES
+from geo.formats.values import restore_formulas
 from geo.textio import read_text
 
 # Large enough that pandas' per-chunk cost vanishes, small enough for a smooth progress bar.
@@ -147,12 +147,6 @@ def _frame(records: list[list[str]], numbers: list[int], header: list[str]) -> p
         if column.str.startswith("'").any():
             frame[name] = restore_formulas(column)
     return frame
-
-
-def restore_formulas(column: pd.Series) -> pd.Series:
-    """Cells our CSV exports made inert (``'=...``) as they were: the apostrophe taken off."""
-    guarded = column.str.startswith("'") & column.str.slice(1, 2).isin(FORMULA_PREFIXES)
-    return column.where(~guarded, column.str.slice(1))
 
 
 def collect(chunks: Iterable[Chunk], *, what: str) -> pd.DataFrame:

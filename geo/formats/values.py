@@ -6,6 +6,7 @@ Shared by the text writers (GeoJSON, CSV, KML) so that every export spells a dat
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -31,12 +32,27 @@ def column_texts(series: pd.Series, kind: str) -> list[str | None]:
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+# A formula, or a formula already guarded by apostrophes: guarding these once more keeps the
+# guard reversible, so that a note that really starts with "'=" comes back as written.
+_GUARDED = re.compile("'*[" + re.escape("".join(FORMULA_PREFIXES)) + "]")
+
+
 def neutralise_formulas(texts: list[str | None]) -> list[str | None]:
     """Text cells that a spreadsheet would run as formulas, made inert with a leading apostrophe.
 
     Only text columns pass through here: numbers such as a negative longitude are not formulas.
+    :func:`restore_formulas` undoes it on import.
     """
-    return ["'" + t if t is not None and t.startswith(FORMULA_PREFIXES) else t for t in texts]
+    return ["'" + t if t is not None and _GUARDED.match(t) else t for t in texts]
+
+
+def restore_formulas(column: pd.Series) -> pd.Series:
+    """Text cells as they were before :func:`neutralise_formulas`: one guarding apostrophe off."""
+    text = column.astype(object)
+    guarded = text.map(
+        lambda t: isinstance(t, str) and t.startswith("'") and bool(_GUARDED.match(t, 1)),
+    ).astype(bool)
+    return column.where(~guarded, text.str.slice(1))
 
 
 def column_json(series: pd.Series, kind: str) -> np.ndarray:
