@@ -19,7 +19,6 @@ and a psycopg connection must not be shared between threads in the middle of a t
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -31,6 +30,8 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 import psycopg
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 from psycopg import sql
 
 from geo import schema as S
@@ -58,6 +59,10 @@ _SQL_TYPES = {
     "date": "date",
     "timestamp": "timestamptz",
 }
+_COPY_ROWS = 50_000
+# After an import this large, refresh the planner's statistics at once rather than waiting for
+# autovacuum, so the first filtered read already uses the indexes.
+_ANALYZE_AFTER = 10_000
 _NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 _COLUMNS = sql.SQL(", ").join(sql.Identifier(n) for n in S.COLUMN_NAMES)
 
@@ -85,8 +90,9 @@ _SELECT = _select_list()
 def frame_to_csv(typed: pd.DataFrame) -> bytes:
     """Typed events as CSV rows in schema column order, the form ``COPY ... (FORMAT csv)`` reads.
 
-    An empty field is NULL; validation has already turned blank text into missing values, so no
-    stored text is ever the empty string.
+    Arrow writes every text quoted and a missing value as an empty unquoted field, which is how
+    PostgreSQL's CSV tells NULL from the empty string; floats in their shortest exact form, so
+    coordinates come back as the same doubles.
     """
     out = {}
     for col in S.COLUMNS:
@@ -96,23 +102,39 @@ def frame_to_csv(typed: pd.DataFrame) -> bytes:
         elif col.kind == "timestamp":
             series = series.dt.strftime("%Y-%m-%dT%H:%M:%S.%f").str.slice(0, 23) + "Z"
         out[col.name] = series
-    # Python's shortest float repr reads back as the same double (pandas parses floats exactly).
-    return pd.DataFrame(out).to_csv(index=False, header=False, na_rep="").encode("utf-8")
+    table = pa.Table.from_pandas(pd.DataFrame(out), preserve_index=False)
+    buffer = io.BytesIO()
+    pa_csv.write_csv(table, buffer, pa_csv.WriteOptions(include_header=False))
+    return buffer.getvalue()
+
+
+_ARROW_TYPES = {
+    "str": pa.string(),
+    "int": pa.int64(),
+    "float": pa.float64(),
+    "date": pa.string(),
+    "timestamp": pa.string(),
+}
 
 
 def csv_to_frame(data: bytes) -> gpd.GeoDataFrame:
-    """CSV written by ``COPY (SELECT <schema columns>) TO STDOUT (FORMAT csv)`` as typed events."""
-    text_columns = {c.name: "str" for c in S.COLUMNS if c.kind in ("str", "date", "timestamp")}
-    frame = pd.read_csv(
+    """CSV written by ``COPY (SELECT <schema columns>) TO STDOUT (FORMAT csv)`` as typed events.
+
+    Only an unquoted empty field is missing: "NA", "None" or "null" is a place name or a note.
+    """
+    if not data:
+        return S.empty_frame()
+    table = pa_csv.read_csv(
         io.BytesIO(data),
-        names=list(S.COLUMN_NAMES),
-        header=None,
-        dtype=text_columns,
-        keep_default_na=False,  # "NA" or "None" is a place name or a note, not a missing value
-        na_values=[""],
-        quoting=csv.QUOTE_MINIMAL,
+        read_options=pa_csv.ReadOptions(column_names=list(S.COLUMN_NAMES)),
+        convert_options=pa_csv.ConvertOptions(
+            column_types={c.name: _ARROW_TYPES[c.kind] for c in S.COLUMNS},
+            null_values=[""],
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=False,
+        ),
     )
-    return S.conform(frame)
+    return S.conform(table.to_pandas())
 
 
 # --- SQL for filters ------------------------------------------------------------------------------
@@ -343,10 +365,9 @@ class PostGISStore:
         with con.cursor().copy(
             sql.SQL("COPY staging ({}) FROM STDIN WITH (FORMAT csv)").format(_COLUMNS)
         ) as copy:
-            data = frame_to_csv(typed)
-            step = 8 << 20
-            for start in range(0, len(data), step):
-                copy.write(data[start : start + step])
+            # In slices, so a million events never sit in memory twice over as one CSV text.
+            for start in range(0, len(typed), _COPY_ROWS):
+                copy.write(frame_to_csv(typed.iloc[start : start + _COPY_ROWS]))
 
     def _log(
         self,
@@ -433,6 +454,13 @@ class PostGISStore:
                     (user,),
                 )
             }
+        if len(inserted) + len(replaced) >= _ANALYZE_AFTER:
+            with psycopg.connect(self.url, autocommit=True) as con:
+                con.execute(
+                    sql.SQL("ANALYZE {}.{}").format(
+                        sql.Identifier(self.schema), sql.Identifier(TABLE)
+                    )
+                )
         added = [e for e in ids if e in inserted]
         done = inserted.union(replaced)
         skipped = [e for e in ids if e not in done]
