@@ -135,7 +135,7 @@ def clitic_forms(word: str) -> tuple[tuple[str, str], ...]:
     """
     forms = [(word, "")]
     stems = [(word, "")]
-    if len(word) > 3 and word[0] in _CONJ:
+    if len(word) > 2 and word[0] in _CONJ:
         stems.append((word[1:], word[0]))
     for stem, conj in stems:
         if len(stem) > 3 and stem.startswith("لل"):

@@ -97,7 +97,10 @@ class Lexicon:
             self._add_list(name, doc.get(name) or {})
         self._add_lists(doc, ("roles",), nested=True)
         self._words: dict[tuple[str, str], frozenset[str]] = {
-            (name, lang): frozenset(fold(str(w)) for w in (langs or {}).get(lang) or ())
+            (name, lang): frozenset(
+                fold(_phrase(w, where=f"{where}, place_words.{name}.{lang}"))
+                for w in (langs or {}).get(lang) or ()
+            )
             for name, langs in (doc.get("place_words") or {}).items()
             for lang in ("ar", "en")
         }
@@ -119,7 +122,9 @@ class Lexicon:
 
     def _add_list(self, name: str, langs: dict) -> None:
         for lang in ("ar", "en"):
-            phrases = [str(p) for p in (langs.get(lang) or ())]
+            phrases = [
+                _phrase(p, where=f"{self._where}, {name}.{lang}") for p in langs.get(lang) or ()
+            ]
             self._lists[(name, lang)] = PhraseIndex(dict.fromkeys(phrases, name))
 
     def triggers(self, norm: str, toks: list[Token], *, lang: str) -> list[Trigger]:
@@ -148,6 +153,13 @@ class Lexicon:
         """Countries (``what="countries"``) or news outlets (``"outlets"``) named in the text;
         the payload is the English name."""
         return self._named[what][lang].find(norm, toks)
+
+
+def _phrase(value: object, *, where: str) -> str:
+    if not isinstance(value, str):
+        # YAML reads a bare on/off/yes/no as a boolean
+        raise InputError(f"{where}: {value!r} is not text; put the word in quotes")
+    return value
 
 
 def classify(
