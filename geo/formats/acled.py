@@ -18,7 +18,8 @@ Both layouts ACLED has published, told apart by their columns, and the variants 
   which one comes first changes nothing.
 
 How columns map: ACLED's names are ours (the schema follows ACLED), except ``event_id_cnty`` ->
-``event_id`` (kept as is, so re-importing a file adds nothing). ``year``, ``interaction`` and
+``event_id`` (kept as is, so re-importing a file adds nothing; an archived row without one is
+``ACLED-data_id-<data_id>``, and without either the schema derives an id from the row's content). ``year``, ``interaction`` and
 ``iso3`` are derived from other columns and not stored; ``region``, ``data_id``,
 ``event_id_no_cnty`` and ``timestamp`` (ACLED's last-edit time) are not kept. ``origin`` becomes
 "acled" and ``coord_source`` "ACLED". Values are checked by :func:`geo.schema.validate`; the reader
@@ -61,6 +62,8 @@ YEAR = "year"
 INTERACTION = "interaction"
 REGION = "region"
 TIMESTAMP = "timestamp"
+DATA_ID = "data_id"
+DATA_ID_PREFIX = "ACLED-data_id-"
 
 # The current layout (ACLED export tool and API, 2023-), in ACLED's order.
 COLUMNS: tuple[str, ...] = (
@@ -100,7 +103,7 @@ COLUMNS: tuple[str, ...] = (
 SAME_NAME: tuple[str, ...] = tuple(c for c in COLUMNS if c in S.KINDS)
 # Columns ACLED writes that we derive or do not keep; read and dropped without comment.
 KNOWN_UNSTORED = frozenset(
-    {YEAR, INTERACTION, REGION, TIMESTAMP, "time", "data_id", "event_id_no_cnty", "iso3"}
+    {YEAR, INTERACTION, REGION, TIMESTAMP, "time", DATA_ID, "event_id_no_cnty", "iso3"}
 )
 # Without these a file is not an ACLED export we can read.
 REQUIRED: tuple[str, ...] = (
@@ -176,7 +179,12 @@ def actor_types(values: pd.Series) -> pd.Series:
 def to_events(raw: pd.DataFrame) -> pd.DataFrame:
     """ACLED rows (text, ACLED's columns) as rows in schema columns; the index is kept."""
     out = pd.DataFrame(index=raw.index)
-    out[S.EVENT_ID] = raw[EVENT_ID_CNTY].astype(str).str.strip()
+    out[S.EVENT_ID] = raw[EVENT_ID_CNTY].fillna("").astype(str).str.strip()
+    if DATA_ID in raw:
+        # A few archived rows lack event_id_cnty; their data_id is as stable an id.
+        data_id = raw[DATA_ID].fillna("").astype(str).str.strip()
+        fallback = (out[S.EVENT_ID] == "") & (data_id != "")
+        out.loc[fallback, S.EVENT_ID] = DATA_ID_PREFIX + data_id[fallback]
     for name in SAME_NAME:
         if name in raw:
             out[name] = raw[name]
@@ -195,7 +203,10 @@ def _fold_actors(events: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem], int
     does not fit (a third row, or a second row that disagrees on anything but the actor), and how
     many events were joined.
     """
-    nth = events.groupby(S.EVENT_ID, sort=False).cumcount().to_numpy()
+    # A row without an id is an event of its own: it cannot be told to belong to another row.
+    with_id = events[S.EVENT_ID].notna()
+    nth = np.zeros(len(events), dtype="int64")
+    nth[with_id.to_numpy()] = events.loc[with_id].groupby(S.EVENT_ID, sort=False).cumcount()
     first = events.loc[nth == 0].copy()
     second = events.loc[nth == 1]
     problems: list[Problem] = []

@@ -1,0 +1,288 @@
+"""ACLED exports as analysts download them: both layouts, their variants, and our ACLED-layout CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import make_events, shared_file
+
+from geo import schema as S
+from geo.errors import InputError, ValidationError
+from geo.formats import acled
+
+# The current layout as ACLED documents it (codebook 2023-), column for column.
+ACLED_CURRENT_HEADER = (
+    "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,"
+    "assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,"
+    "country,admin1,admin2,admin3,location,latitude,longitude,geo_precision,source,source_scale,"
+    "notes,fatalities,tags,timestamp"
+)
+OLD_HEADER = (
+    "data_id,iso,event_id_cnty,event_id_no_cnty,event_date,year,time_precision,event_type,"
+    "sub_event_type,actor1,assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,region,"
+    "country,admin1,admin2,admin3,location,latitude,longitude,geo_precision,source,source_scale,"
+    "notes,fatalities,timestamp,iso3"
+)
+
+
+def write(tmp_path: Path, text: str, name: str = "acled.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_old_layout_numeric_actor_codes_become_acled_labels(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        OLD_HEADER + "\n"
+        "1,760,SYR1,1,9-May-20,2020,1,Battles,Armed clash,Military Forces of Syria (2000-),,1,"
+        "Islamic State (Syria),,2,12,Middle East,Syria,Deir ez-Zor,Al Mayadin,,Mayadin,35.0198,"
+        "40.4515,1,Test Outlet,National,Made-up clash.,3,1589000000,SYR\n"
+        "2,760,SYR2,2,10-May-20,2020,1,Protests,Peaceful protest,Protesters (Syria),,6,,,0,60,"
+        "Middle East,Syria,Deir ez-Zor,Al Mayadin,,Mayadin,35.0198,40.4515,1,Test Outlet,"
+        "National,Made-up protest.,0,1589000000,SYR\n",
+    )
+    events = S.validate(acled.read(path))
+    first, second = events.iloc[0], events.iloc[1]
+    assert (first[S.INTER1], first[S.INTER2]) == ("State forces", "Rebel group")
+    assert second[S.INTER1] == "Protesters" and pd.isna(second[S.INTER2])  # code 0: no actor2
+    assert first[S.EVENT_DATE] == pd.Timestamp("2020-05-09")
+    assert first[S.DISORDER_TYPE] == "Political violence"  # derived: old files have none
+    assert list(events[S.EVENT_ID]) == ["SYR1", "SYR2"]
+    assert set(events[S.ORIGIN]) == {"acled"}
+
+
+def test_current_layout_with_a_time_column_and_long_dates(tmp_path: Path) -> None:
+    header = ACLED_CURRENT_HEADER.replace(",timestamp", ",time")
+    path = write(
+        tmp_path,
+        header + "\n"
+        'PSE1,"01 November 2024",2024,1,"Strategic developments","Strategic developments",'
+        '"Looting/property destruction","Settlers (Israel)",,"Political militia",'
+        '"Civilians (Palestine)",,Civilians,"Political militia-Civilians",,275,"Middle East",'
+        'Palestine,"West Bank",Hebron,,Somewhere,31.39,35.13,1,"Some Outlet",Other,'
+        '"A made-up note.",0,,1730758098\n'
+        "IRQ1,2023-02-16,2023,2,Demonstrations,Protests,Peaceful protest,Protesters (Iraq),,"
+        "Protesters,,,,Protesters only,,368,Middle East,Iraq,Baghdad,,,Baghdad,33.34,44.40,1,"
+        "Other Outlet,National,Another made-up note.,0,crowd size=no report,1730758099\n",
+    )
+    events = S.validate(acled.read(path))
+    assert list(events[S.EVENT_DATE]) == [pd.Timestamp("2024-11-01"), pd.Timestamp("2023-02-16")]
+    assert events.iloc[0][S.INTER2] == "Civilians"
+    assert events.iloc[1][S.TAGS] == "crowd size=no report"
+    assert events.iloc[0][S.ISO] == 275
+
+
+def current_row(event_id: str, actor: str, actor_type: str, **changes: str) -> dict[str, str]:
+    row = {
+        "event_id_cnty": event_id,
+        "event_date": "5-Aug-24",
+        "year": "2024",
+        "time_precision": "1",
+        "disorder_type": "Political violence",
+        "event_type": "Riots",
+        "sub_event_type": "Mob violence",
+        "actor1": actor,
+        "assoc_actor_1": "",
+        "inter1": actor_type,
+        "interaction": "Rioters-Civilians",
+        "civilian_targeting": "Civilian targeting",
+        "iso": "50",
+        "region": "South Asia",
+        "country": "Bangladesh",
+        "admin1": "Dhaka",
+        "admin2": "Dhaka",
+        "admin3": "",
+        "location": "Dhaka",
+        "latitude": "23.71",
+        "longitude": "90.41",
+        "geo_precision": "1",
+        "source": "Test Outlet",
+        "source_scale": "National",
+        "notes": "A made-up event.",
+        "fatalities": "0",
+        "tags": "",
+        "timestamp": "1723576772",
+    }
+    row.update(changes)
+    return row
+
+
+def write_rows(tmp_path: Path, rows: list[dict[str, str]]) -> Path:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return write(tmp_path, buffer.getvalue())
+
+
+def test_a_file_without_actor2_columns_imports(tmp_path: Path) -> None:
+    path = write_rows(
+        tmp_path,
+        [
+            current_row("BGD1", "Rioters (Bangladesh)", "Rioters", interaction="Rioters only"),
+            current_row("BGD2", "Rioters (Bangladesh)", "Rioters", interaction="Rioters only"),
+        ],
+    )
+    events = S.validate(acled.read(path))
+    assert len(events) == 2
+    assert events[S.ACTOR2].isna().all()
+
+
+def test_one_row_per_actor_is_joined_back_into_actor1_and_actor2(tmp_path: Path) -> None:
+    path = write_rows(
+        tmp_path,
+        [
+            current_row("BGD1", "Rioters (Bangladesh)", "Rioters"),
+            current_row("BGD1", "Civilians (Bangladesh)", "Civilians"),
+            current_row("BGD2", "Rioters (Bangladesh)", "Rioters", interaction="Rioters only"),
+        ],
+    )
+    events = S.validate(acled.read(path))
+    joined = events.set_index(S.EVENT_ID).loc["BGD1"]
+    assert (joined[S.ACTOR1], joined[S.INTER1]) == ("Rioters (Bangladesh)", "Rioters")
+    assert (joined[S.ACTOR2], joined[S.INTER2]) == ("Civilians (Bangladesh)", "Civilians")
+    assert len(events) == 2
+
+
+def test_the_rows_of_one_event_are_joined_across_a_chunk_boundary(tmp_path: Path) -> None:
+    rows = [current_row("BGD0", "Rioters (Bangladesh)", "Rioters", interaction="Rioters only")]
+    rows += [current_row("BGD1", "Rioters (Bangladesh)", "Rioters")]
+    rows += [current_row("BGD1", "Civilians (Bangladesh)", "Civilians")]
+    chunks = list(acled.read_chunks(write_rows(tmp_path, rows), chunk_rows=2))
+    events = pd.concat([c.events for c in chunks])
+    assert sorted(events[S.EVENT_ID]) == ["BGD0", "BGD1"]
+    assert events.set_index(S.EVENT_ID).loc["BGD1", S.ACTOR2] == "Civilians (Bangladesh)"
+    assert sum(c.rows for c in chunks) == 3
+
+
+def test_rows_without_an_id_are_never_joined_to_each_other(tmp_path: Path) -> None:
+    path = write_rows(
+        tmp_path,
+        [
+            current_row("", "Rioters (Bangladesh)", "Rioters", interaction="Rioters only"),
+            current_row("", "Rioters (Bangladesh)", "Rioters", notes="Another made-up event."),
+        ],
+    )
+    events = S.validate(acled.read(path))
+    assert len(events) == 2 and events[S.EVENT_ID].nunique() == 2
+    assert events[S.ACTOR2].isna().all()
+
+
+def test_rows_of_one_event_that_disagree_are_named(tmp_path: Path) -> None:
+    path = write_rows(
+        tmp_path,
+        [
+            current_row("BGD1", "Rioters (Bangladesh)", "Rioters"),
+            current_row("BGD1", "Civilians (Bangladesh)", "Civilians", fatalities="4"),
+        ],
+    )
+    with pytest.raises(ValidationError) as caught:
+        acled.read(path)
+    message = str(caught.value)
+    assert "row 3, column fatalities" in message and "row 2" in message
+
+
+def test_a_truncated_row_is_named_with_its_row_number(tmp_path: Path) -> None:
+    text = write_rows(tmp_path, [current_row("BGD1", "Rioters (Bangladesh)", "Rioters")])
+    content = text.read_text(encoding="utf-8") + "BGD2,5-Aug-24,2024,1\n"
+    path = write(tmp_path, content, "cut.csv")
+    with pytest.raises(ValidationError, match=r"row 3.*4 fields but the header has 28"):
+        acled.read(path)
+
+
+def test_a_file_missing_a_column_every_export_has_is_refused(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, "event_id_cnty,event_date,sub_event_type,actor1\nX1,2024-01-01,Attack,A\n"
+    )
+    with pytest.raises(InputError, match="latitude"):
+        acled.read(path)
+
+
+# --- writing -------------------------------------------------------------------------------------
+def exported(events: pd.DataFrame) -> list[dict[str, str]]:
+    text = acled.to_bytes(S.validate(events)).decode("utf-8")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_export_is_the_current_layout_in_acled_order() -> None:
+    text = acled.to_bytes(S.validate(make_events(2))).decode("utf-8")
+    assert text.splitlines()[0] == ACLED_CURRENT_HEADER
+
+
+def test_export_derives_year_and_interaction_as_acled_writes_them() -> None:
+    events = make_events(2)
+    events.loc[2, [S.ACTOR2, S.INTER2]] = None
+    rows = exported(events)
+    assert rows[0]["interaction"] == "State forces-Rebel group"
+    assert rows[1]["interaction"] == "State forces only"
+    assert rows[0]["year"] == "2022"
+    assert rows[0]["event_id_cnty"] == "T-1"
+
+
+def test_export_orders_the_interaction_by_actor_code_not_by_side() -> None:
+    events = make_events(1, inter1="Civilians", actor1="Civilians (Syria)", inter2="State forces")
+    assert exported(events)[0]["interaction"] == "State forces-Civilians"
+
+
+def test_export_guards_formulas_and_import_takes_the_guard_off(tmp_path: Path) -> None:
+    note = '=HYPERLINK("http://evil.example","x")'
+    events = make_events(1, notes=note)
+    assert exported(events)[0]["notes"] == "'" + note
+    path = tmp_path / "out.csv"
+    acled.write(S.validate(events), path)
+    assert acled.read(path).iloc[0][S.NOTES] == note
+
+
+# --- real exports (../shared/realdata) -----------------------------------------------------------
+def raw_rows(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8-sig", newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+def test_real_old_layout_reads_every_row_and_only_the_cut_off_last_row_fails() -> None:
+    path = shared_file("realdata", "acled_2020_old_layout.csv")
+    rows = raw_rows(path)
+    events = pd.concat([c.events for c in acled.read_chunks(path)])
+    assert len(events) == len(rows)
+    with pytest.raises(ValidationError) as caught:
+        S.validate(events)
+    last_row = len(rows) + 1  # the header is row 1
+    assert {p.row for p in caught.value.problems} == {last_row}
+    assert rows[-1]["latitude"] == "" and rows[-1]["location"] == ""  # the file is cut off there
+    good = S.validate(events.drop(index=last_row))
+    assert good[S.COUNTRY].nunique() > 100  # the whole world, not only Syria
+    # One archived row has no event_id_cnty; its data_id identifies it instead.
+    ids = [r["event_id_cnty"] or f"ACLED-data_id-{r['data_id']}" for r in rows[:-1]]
+    assert sorted(good[S.EVENT_ID]) == sorted(ids)
+    codes = dict(zip(ids, (r["inter1"] for r in rows[:-1]), strict=True))
+    labels = good.set_index(S.EVENT_ID)[S.INTER1]
+    assert all(labels[eid] == S.ACTOR_TYPES[int(code)] for eid, code in codes.items())
+
+
+def test_real_current_layout_two_rows() -> None:
+    path = shared_file("realdata", "acled_current_layout_2rows.csv")
+    events = S.validate(acled.read(path))
+    rows = raw_rows(path)
+    assert list(events[S.EVENT_ID]) == [r["event_id_cnty"] for r in rows]
+    assert set(events[S.EVENT_DATE]) == {pd.Timestamp("2024-11-01")}
+    assert list(events[S.INTER1]) == [r["inter1"] for r in rows]
+
+
+def test_real_file_without_actor2_is_one_row_per_actor_and_joins_back() -> None:
+    path = shared_file("realdata", "acled_current_layout_no_actor2.csv")
+    rows = raw_rows(path)
+    events = S.validate(acled.read(path)).set_index(S.EVENT_ID)
+    assert len(events) == len({r["event_id_cnty"] for r in rows})
+    for row in rows:
+        event = events.loc[row["event_id_cnty"]]
+        types = row["interaction"].removesuffix(" only").split("-")
+        if row["interaction"].endswith(" only"):
+            assert pd.isna(event[S.ACTOR2])
+        else:
+            assert sorted([event[S.INTER1], event[S.INTER2]]) == sorted(types)
+            assert row["actor1"] in (event[S.ACTOR1], event[S.ACTOR2])
