@@ -1,0 +1,88 @@
+"""``conflictmap extract``: a report file in, draft events out; --commit stores them for review."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from geo import schema as S
+from geo.cli import main
+from geo.extract import evidence_spans
+from geo.query import Filters
+from geo.store import GeoPackageStore
+
+REPORT = (
+    "Rockets were fired from Mayadin towards the al-Omar oil field last night, local sources "
+    "said. Separately, Russian jets bombed the outskirts of Saraqib yesterday, SOHR said.\n"
+)
+
+
+@pytest.fixture
+def report(tmp_path: Path) -> Path:
+    path = tmp_path / "report.txt"
+    path.write_text(REPORT, encoding="utf-8")
+    return path
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_extract_prints_the_drafts_as_geojson(report: Path, capsys) -> None:
+    code, out, err = run(
+        capsys, "extract", str(report), "--source", "Test Wire",
+        "--published", "2022-10-23T06:52+03:00",
+    )  # fmt: skip
+    assert code == 0
+    features = json.loads(out)["features"]
+    assert [f["properties"]["sub_event_type"] for f in features] == [
+        "Shelling/artillery/missile attack",
+        "Air/drone strike",
+    ]
+    assert all(f["properties"]["status"] == "draft" for f in features)
+    assert features[0]["properties"]["origin_location"]
+    assert "2 draft event(s)" in err
+
+
+def test_commit_stores_drafts_once_and_review_keeps_the_evidence(
+    report: Path, tmp_path: Path, capsys
+) -> None:
+    gpkg = tmp_path / "events.gpkg"
+    args = ("--store", str(gpkg), "extract", str(report), "--source", "Test Wire",
+            "--published", "2022-10-23T06:52+03:00", "--commit")  # fmt: skip
+    assert run(capsys, *args)[0] == 0
+    assert "stored 0 draft(s), 2 already stored" in run(capsys, *args)[2]
+
+    store = GeoPackageStore(gpkg)
+    drafts = store.load(Filters(statuses=("draft",)))
+    assert len(drafts) == 2
+    shelling, strike = (drafts[drafts[S.SUB_EVENT_TYPE] == t].iloc[0] for t in
+                        ("Shelling/artillery/missile attack", "Air/drone strike"))  # fmt: skip
+    evidence = shelling[S.EVIDENCE]
+    assert evidence_spans(evidence)[0][2] == REPORT[: REPORT.index("said.") + 5]
+
+    # the analyst corrects the type of one draft and accepts it, and rejects the other
+    accepted = store.update(
+        shelling[S.EVENT_ID],
+        {S.SUB_EVENT_TYPE: "Air/drone strike", S.STATUS: "reviewed"},
+        expected_version=int(shelling[S.VERSION]),
+    )
+    rejected = store.update(
+        strike[S.EVENT_ID], {S.STATUS: "rejected"}, expected_version=int(strike[S.VERSION])
+    )
+    assert accepted[S.EVIDENCE] == evidence and accepted[S.STATUS] == "reviewed"
+    assert rejected[S.EVIDENCE] == strike[S.EVIDENCE]
+    assert store.load(Filters(statuses=("draft",))).empty
+
+
+def test_bad_dateline_and_missing_file_are_one_sentence(report: Path, capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["extract", str(report), "--source", "S", "--published", "yesterday"])
+    assert "write it like 2022-10-23T06:52+03:00" in capsys.readouterr().err
+    code, _, err = run(capsys, "extract", "missing.txt", "--source", "S", "--published",
+                       "2022-10-23T06:52+03:00")  # fmt: skip
+    assert code == 2 and "cannot read the report" in err
