@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo import cli_interop, cli_team, settings
+from geo import cli_extract, cli_interop, cli_team, settings
 from geo import schema as S
 from geo.errors import ConflictmapError, ValidationError
 from geo.export import FORMATS, export, get_format
@@ -246,6 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_team.register(sub)
     cli_interop.register(sub)
+    cli_extract.register(sub)
     return parser
 
 
