@@ -605,6 +605,10 @@ class Gazetteer:
             coord_source=s["coord_source"][i] or _geonames_source(self.place_ids[i]),  # type: ignore[index]
         )
 
+    def is_site(self, i: int) -> bool:
+        """Whether place ``i`` comes from the curated sites."""
+        return SOURCES[int(self.source_codes[i])] == "site"
+
     def kind(self, i: int) -> str:
         return KINDS[int(self.kind_codes[i])]
 

@@ -352,6 +352,12 @@ class Geocoder:
                 if not found:
                     continue
                 hits = list(found.values())
+                if not seg.name:
+                    # Generic words alone ("the area", «المدينة») name no town; only a curated
+                    # region may be called that way («البادية»).
+                    hits = [h for h in hits if gaz.is_site(h.index)]
+                    if not hits:
+                        continue
                 inside = [h for h in hits if iso2 is None or gaz.country(h.index) == iso2]
                 if inside:
                     return inside, []

@@ -270,3 +270,10 @@ def test_cli_geocode_prints_the_match_and_the_reason(geocoder, monkeypatch, caps
     assert "ambiguous between" in out and "geonames:302150" in out
     assert main(["geocode", "Hajin", "--near", "35.02,40.45"]) == 0
     assert "Hajīn" in capsys.readouterr().out
+
+
+def test_generic_words_alone_name_no_place(geocoder):
+    for mention in ("the area", "the city", "المدينة", "المنطقة"):
+        assert not geocoder.geocode(mention, country="SY").matched, mention
+    desert = geocoder.geocode("البادية", country="SY")
+    assert desert.matched and desert.kind == "region" and desert.geo_precision == 3
