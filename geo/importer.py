@@ -24,6 +24,7 @@ The format is guessed from the file's header when not given: see :func:`detect_f
 from __future__ import annotations
 
 import csv
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -37,7 +38,15 @@ from geo import schema as S
 from geo.errors import InputError, Problem, ValidationError
 from geo.formats import acled, geojson, handcoded, ucdp
 from geo.formats import gpkg as gpkg_format
-from geo.formats.rows import CHUNK_ROWS, Chunk, CsvText, count_rows, open_csv, read_csv_rows
+from geo.formats.rows import (
+    CHUNK_ROWS,
+    Chunk,
+    CsvText,
+    collect,
+    count_rows,
+    open_csv,
+    read_csv_rows,
+)
 from geo.formats.values import neutralise_formulas
 from geo.store import EventStore
 
@@ -293,6 +302,22 @@ def import_file(
         progress(max(total, report.read), max(total, report.read))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def read_upload(name: str, payload: bytes, *, format: Format | None = None) -> pd.DataFrame:
+    """The events of an uploaded file (its name and bytes) in schema columns, not yet validated.
+
+    For a page that shows the rows before storing them; rows are numbered as in the file. Rows the
+    reader cannot read at all raise ValidationError. To store, prefer :func:`import_file`, which
+    also checks, reports progress and stores in one transaction.
+    """
+    with tempfile.TemporaryDirectory(prefix="conflictmap-upload-") as folder:
+        path = Path(folder) / (Path(name).name or "upload")
+        path.write_bytes(payload)
+        fmt = format or detect_format(path)
+        chunks, _ = open_chunks(path, fmt)
+        frame = collect(chunks, what=f"file {name}")
+    return _origin_default(frame, fmt)
 
 
 def _row_order(problem: Problem) -> tuple[int, object]:
