@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Folded to one form: the variants writers use interchangeably.
 _FOLD = {
@@ -127,6 +128,7 @@ def tokens(norm: str) -> list[Token]:
     return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(norm)]
 
 
+@lru_cache(maxsize=65536)
 def clitic_forms(word: str) -> tuple[tuple[str, str], ...]:
     """(form, proclitics) readings of a word: والقوات -> (القوات, و), للقوات -> (القوات, ل).
 

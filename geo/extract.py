@@ -44,6 +44,7 @@ at most); capped at 0.95.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import itertools
 import math
@@ -464,10 +465,12 @@ def _cue_right_before(
     cues: list[PhraseMatch], pos: int, s: _Sentence, *, max_words: int
 ) -> PhraseMatch | None:
     for m in cues:
-        if m.end <= pos and not _PUNCT_GAP.search(s.nt.norm, m.end, pos):
-            between = sum(1 for t in s.toks if m.end <= t.start and t.end <= pos)
-            if between <= max_words:
-                return m
+        if (
+            m.end <= pos
+            and not _PUNCT_GAP.search(s.nt.norm, m.end, pos)
+            and _words_between(s, m.end, pos) <= max_words
+        ):
+            return m
     return None
 
 
@@ -475,11 +478,23 @@ def _cue_right_after(
     cues: list[PhraseMatch], pos: int, s: _Sentence, *, max_words: int
 ) -> PhraseMatch | None:
     for m in cues:
-        if m.start >= pos and not _PUNCT_GAP.search(s.nt.norm, pos, m.start):
-            between = sum(1 for t in s.toks if pos <= t.start and t.end <= m.start)
-            if between <= max_words:
-                return m
+        if (
+            m.start >= pos
+            and not _PUNCT_GAP.search(s.nt.norm, pos, m.start)
+            and _words_between(s, pos, m.start) <= max_words
+        ):
+            return m
     return None
+
+
+def _words_between(s: _Sentence, start: int, end: int) -> int:
+    """How many whole tokens lie in ``[start, end)`` of the normalised sentence."""
+    if "@starts" not in s.found:
+        s.found["@starts"] = [t.start for t in s.toks]
+    starts = s.found["@starts"]
+    first = bisect.bisect_left(starts, start)
+    last = bisect.bisect_left(starts, end)
+    return sum(1 for t in s.toks[first:last] if t.end <= end)
 
 
 def _zones(
@@ -630,10 +645,7 @@ def _clause_draft(
 
 def _norm_pos(s: _Sentence, original_pos: int) -> int:
     """Normalised offset of an offset in the sentence's original text."""
-    for i, p in enumerate(s.nt.index):
-        if p >= original_pos:
-            return i
-    return len(s.nt.norm)
+    return bisect.bisect_left(s.nt.index, original_pos, 0, len(s.nt.norm))
 
 
 # --- roles --------------------------------------------------------------------------------------
