@@ -45,7 +45,13 @@ def allowed_pages(pages: Sequence[Any], user: User) -> list[Any]:
     A page this module does not know is refused: a new page must be given a permission above.
     """
     keep = set(pages_for(user.role))
-    return [page for page in pages if page.url_path in keep]
+    # Streamlit gives the default page the url_path "": it is where everyone lands, so it is a
+    # browsing page whatever its name.
+    return [
+        page
+        for page in pages
+        if page.url_path in keep or (page.url_path == "" and user.can(auth.BROWSE))
+    ]
 
 
 def local_user() -> User:
@@ -61,11 +67,19 @@ def gate(*, mode: str | None = None, users_file: Path | None = None) -> User:
     """The signed-in user; stops the script with a sign-in screen until there is one."""
     chosen = auth.auth_mode(settings.AUTH if mode is None else mode)
     if chosen == "off":
-        return local_user()
-    path = users_file or settings.USERS_FILE
-    user = _oidc_user(path) if chosen == "oidc" else _form_user(path)
-    _signed_in_as(user, oidc=chosen == "oidc")
+        user = local_user()
+    else:
+        path = users_file or settings.USERS_FILE
+        user = _oidc_user(path) if chosen == "oidc" else _form_user(path)
+        _signed_in_as(user, oidc=chosen == "oidc")
+    st.session_state[SESSION_KEY] = user
     return user
+
+
+def current_user() -> User | None:
+    """Who this session's :func:`gate` let in: the name pages record in the audit log."""
+    user = st.session_state.get(SESSION_KEY)
+    return user if isinstance(user, User) else None
 
 
 def _form_user(path: Path) -> User:

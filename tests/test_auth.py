@@ -122,9 +122,10 @@ def test_a_page_without_a_permission_is_shown_to_nobody() -> None:
         def __init__(self, url_path: str) -> None:
             self.url_path = url_path
 
-    pages = [Page("map"), Page("edit"), Page("admin")]
-    assert [p.url_path for p in allowed_pages(pages, User("e", "editor"))] == ["map", "edit"]
-    assert [p.url_path for p in allowed_pages(pages, User("v", "viewer"))] == ["map"]
+    pages = [Page(""), Page("events"), Page("edit"), Page("admin")]  # "": the default page
+    assert [p.url_path for p in allowed_pages(pages, User("e", "editor"))] == ["", "events", "edit"]
+    assert [p.url_path for p in allowed_pages(pages, User("v", "viewer"))] == ["", "events"]
+    assert allowed_pages(pages, User("x", "intruder")) == []
 
 
 # --- the sign-in form, headless -------------------------------------------------------------------
@@ -173,3 +174,65 @@ def test_the_form_refuses_a_wrong_password_without_saying_which_part_was_wrong(
     assert not any("welcome" in m.value for m in at.markdown)
     unknown = sign_in(users_file, "nobody", "guess")
     assert [e.value for e in unknown.error] == ["Wrong user name or password."]
+
+
+# --- the dashboard itself, headless -----------------------------------------------------------------
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+
+
+@pytest.fixture
+def team_dashboard(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The dashboard with login on, over a small store; returns the users file."""
+    from conftest import make_events
+
+    from geo import settings
+    from geo.store import GeoPackageStore
+
+    store = tmp_path / "team.gpkg"
+    GeoPackageStore(store).add(make_events(3))
+    users = tmp_path / "users.toml"
+    auth.add_user(users, "amal", role="editor", password="s3cret")
+    auth.add_user(users, "vera", role="viewer", password="pa55")
+    monkeypatch.setattr(settings, "STORE_PATH", store)
+    monkeypatch.setattr(settings, "DATABASE_URL", None)
+    monkeypatch.setattr(settings, "AUTH", "users")
+    monkeypatch.setattr(settings, "USERS_FILE", users)
+    return users
+
+
+def signed_in_app(name: str, password: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.text_input(key="sign_in_name").input(name)
+    at.text_input(key="sign_in_password").input(password)
+    at.button[0].click()
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_the_dashboard_shows_nothing_before_sign_in(team_dashboard: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert at.text_input(key="sign_in_password")
+    assert not any("events match" in m.value for m in at.sidebar.markdown)
+    assert not at.dataframe and not at.get("download_button")
+
+
+@pytest.mark.parametrize("page", ["views/edit.py", "views/review.py", "views/imports.py"])
+def test_a_viewer_cannot_reach_the_edit_review_or_import_page(
+    team_dashboard: Path, page: str
+) -> None:
+    at = signed_in_app("vera", "pa55")
+    assert any("events match" in m.value for m in at.sidebar.markdown)  # browsing works
+    at.switch_page("views/events.py").run()  # and the events page, with its exports
+    assert not at.exception
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(page)
+
+
+def test_an_editor_reaches_the_edit_page(team_dashboard: Path) -> None:
+    at = signed_in_app("amal", "s3cret")
+    at.switch_page("views/edit.py").run()
+    assert not at.exception
+    assert "Signed in as **amal** (editor)" in at.sidebar.caption[0].value
