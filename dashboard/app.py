@@ -15,12 +15,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import streamlit as st
 
-from dashboard import data, sidebar, state
+from dashboard import auth, data, sidebar, state
 from geo.query import apply
 
 VIEWS = Path(__file__).resolve().parent / "views"
 
 st.set_page_config(page_title="conflictmap", page_icon="🗺️", layout="wide")
+# Off unless CONFLICTMAP_AUTH is set: then a sign-in screen until someone signs in.
+user = auth.gate()
 
 pages = [
     st.Page(VIEWS / "map.py", title="Map", icon=":material/map:", default=True, url_path="map"),
@@ -29,7 +31,7 @@ pages = [
     st.Page(VIEWS / "edit.py", title="Add / edit", icon=":material/edit:", url_path="edit"),
     st.Page(VIEWS / "imports.py", title="Import", icon=":material/upload:", url_path="import"),
 ]
-page = st.navigation(pages)
+page = st.navigation(auth.allowed_pages(pages, user))
 
 url_problems = sidebar.init_from_url()
 events = data.events()
