@@ -1,9 +1,8 @@
 """News text (Arabic or English) -> draft events an analyst reviews.
 
->>> import datetime as dt
->>> from geo.extract import extract
->>> drafts = extract(text, source="Syria TV", published=dt.datetime.fromisoformat("2022-10-23T06:52+03:00"))
->>> drafts[["sub_event_type", "location", "actor1", "actor2", "event_date"]]
+    drafts = extract(report_text, source="Syria TV",
+                     published=datetime.fromisoformat("2022-10-23T06:52+03:00"))
+    drafts[["sub_event_type", "location", "actor1", "actor2", "event_date", "confidence"]]
 
 Precision first: an event is drafted only when one clause holds an event word (data/triggers.yaml),
 the clause is neither negated ("denied that any strike took place") nor background (history,
@@ -174,9 +173,7 @@ class _Role:
 class _Draft:
     sub_event_type: str
     typed_by: str  # strong, modifier, default
-    sentence: int
     evidence: list[tuple[int, int]]  # offsets of sentences in the input text
-    trigger_pos: int
     actor1: actors_mod.Actor | None
     assoc1: list[actors_mod.Actor]
     actor2: actors_mod.Actor | None
@@ -274,17 +271,17 @@ def extract(
         raise InputError(f"lang {lang!r}: use ar, en or auto")
     lexicon = trig.default()
     sentences = _sentences(text)
-    country = country or _report_country(sentences, lexicon, lang)
-    code = S.find_country(country)
-    if code is None:
+    named = [country] if country else _report_countries(sentences, lexicon, lang)
+    codes = [S.find_country(c) for c in named]
+    if None in codes:
         raise InputError(f"unknown country {country!r}: give an English name or ISO code")
     ctx = _Context(
         lang=lang,
-        country=code.name,
+        country=codes[0].name,  # type: ignore[union-attr]
         dateline=published,
         lexicon=lexicon,
         dictionary=actors_mod.default(),
-        geocode=_memo_geocoder(geocoder, country=code.iso2),
+        geocode=_memo_geocoder(geocoder, countries=[c.iso2 for c in codes]),  # type: ignore[union-attr]
     )
     drafts = _drafts(sentences, ctx)
     events = _merge(drafts)
@@ -338,15 +335,24 @@ def _sentences(text: str) -> list[_Sentence]:
     return out
 
 
-def _report_country(sentences: list[_Sentence], lexicon: trig.Lexicon, lang: str) -> str:
+def _report_countries(sentences: list[_Sentence], lexicon: trig.Lexicon, lang: str) -> list[str]:
+    """Countries the text names, most named first (ties: the lexicon's order); Syria if none.
+
+    A report may name several ("BEIRUT (Reuters) - ... in Syria"): places are looked up in the
+    first, then in the others, at most three.
+    """
+    order = lexicon.country_names()
     counts: dict[str, int] = {}
     for s in sentences:
         for m in lexicon.named("countries", s.nt.norm, s.toks, lang=lang):
-            counts[m.payload] = counts.get(m.payload, 0) + 1  # type: ignore[index]
-    return max(counts, key=lambda c: counts[c]) if counts else "Syria"
+            counts[str(m.payload)] = counts.get(str(m.payload), 0) + 1
+    ranked = sorted(
+        counts, key=lambda c: (-counts[c], order.index(c) if c in order else len(order))
+    )
+    return ranked[:3] or ["Syria"]
 
 
-def _memo_geocoder(geocoder: Geocoder | None, *, country: str) -> Callable[[str], Any]:
+def _memo_geocoder(geocoder: Geocoder | None, *, countries: list[str]) -> Callable[[str], Any]:
     if geocoder is None:
         from geo.geocode import default_geocoder  # loads the gazetteer: only when needed
 
@@ -355,7 +361,10 @@ def _memo_geocoder(geocoder: Geocoder | None, *, country: str) -> Callable[[str]
 
     def lookup(mention: str) -> Any:
         if mention not in memo:
-            memo[mention] = geocoder(mention, country=country)
+            for country in countries:
+                memo[mention] = geocoder(mention, country=country)
+                if memo[mention].matched:
+                    break
         return memo[mention]
 
     return lookup
@@ -622,9 +631,7 @@ def _clause_draft(
     return _Draft(
         sub_event_type=sub,
         typed_by=typed_by,
-        sentence=s.index,
         evidence=[(s.start, s.end)],
-        trigger_pos=decided_by.start,
         actor1=actor1,
         assoc1=assoc1,
         actor2=actor2,
@@ -663,6 +670,7 @@ def _roles(
     cue = {
         name: _found(s, ctx, name, cs, ce)
         for name in (
+            "attribution",
             "attacker_before",
             "target_before",
             "target_after",
@@ -701,6 +709,10 @@ def _role_of(
         return "target"
     if _cue_right_before(cue["attacker_before"], m.start, s, max_words=0):
         return "attacker"
+    if _cue_right_after(cue["attribution"], m.end, s, max_words=0) or _cue_right_before(
+        cue["attribution"], m.start, s, max_words=0
+    ):
+        return "speaker"  # "..., the SDF said", «وقالت قسد»: who tells it, not who took part
     prev = [t for t in s.toks if t.end <= m.start]
     if lang == "ar" and "ل" in m.prefix:
         # «قصف مدفعي لقوات النظام»: the agent of a verbal noun; «مواقع للميليشيات»: the owner.
@@ -1040,10 +1052,10 @@ _NOTE_VERB = {
 }
 
 
-def _notes(e: _Draft, *, ctx: _Context, location: str) -> str:
+def _notes(e: _Draft, *, country: str, location: str) -> str:
     on = e.event_date
     what = _NOTE_VERB.get(e.sub_event_type, e.sub_event_type.lower())
-    name1 = e.actor1.name_for(country=ctx.country, on=on) if e.actor1 else "an unidentified actor"
+    name1 = e.actor1.name_for(country=country, on=on) if e.actor1 else "an unidentified actor"
     when = on.strftime("%d %B %Y").lstrip("0")
     if e.event_date_end and e.event_date_end != on:
         when = f"the night of {when} to {e.event_date_end.strftime('%d %B %Y').lstrip('0')}"
@@ -1052,7 +1064,7 @@ def _notes(e: _Draft, *, ctx: _Context, location: str) -> str:
     near = "near " if (e.place.geo_precision or 1) >= 2 else "in "
     parts = [f"{what[0].upper()}{what[1:]} by {name1}"]
     if e.actor2 is not None:
-        parts.append(f"against {e.actor2.name_for(country=ctx.country, on=on)}")
+        parts.append(f"against {e.actor2.name_for(country=country, on=on)}")
     parts.append(f"{near}{location}")
     sentence = " ".join(parts) + f", {when}."
     if e.origin_text:
@@ -1073,8 +1085,10 @@ def _frame(
         place = e.place
         on = e.event_date
         location = place.name_en or place.mention
-        actor1 = e.actor1.name_for(country=ctx.country, on=on) if e.actor1 else None
-        actor2 = e.actor2.name_for(country=ctx.country, on=on) if e.actor2 else None
+        # "Unidentified Armed Group (Iraq)" for an event the gazetteer puts in Iraq
+        country = place.country or ctx.country
+        actor1 = e.actor1.name_for(country=country, on=on) if e.actor1 else None
+        actor2 = e.actor2.name_for(country=country, on=on) if e.actor2 else None
         rows.append(
             {
                 S.STATUS: "draft",
@@ -1089,17 +1103,17 @@ def _frame(
                 if e.actor2 is not None and e.actor2.type == "Civilians"
                 else None,
                 S.ACTOR1: actor1,
-                S.ASSOC_ACTOR_1: "; ".join(a.name_for(country=ctx.country, on=on) for a in e.assoc1)
+                S.ASSOC_ACTOR_1: "; ".join(a.name_for(country=country, on=on) for a in e.assoc1)
                 or None,
                 S.INTER1: e.actor1.type if e.actor1 else None,
                 S.ACTOR2: actor2,
                 S.ASSOC_ACTOR_2: (
-                    "; ".join(a.name_for(country=ctx.country, on=on) for a in e.assoc2) or None
+                    "; ".join(a.name_for(country=country, on=on) for a in e.assoc2) or None
                 )
                 if actor2
                 else None,
                 S.INTER2: e.actor2.type if e.actor2 else None,
-                S.COUNTRY: place.country or ctx.country,
+                S.COUNTRY: country,
                 S.ISO: place.iso,
                 S.ADMIN1: place.admin1,
                 S.ADMIN2: place.admin2,
@@ -1116,7 +1130,7 @@ def _frame(
                 S.ORIGIN_LONGITUDE: e.origin_place.longitude if e.origin_place else None,
                 S.SOURCE: "; ".join(_unique([*e.outlets, source])),
                 S.SOURCE_URL: url,
-                S.NOTES: _notes(e, ctx=ctx, location=location),
+                S.NOTES: _notes(e, country=country, location=location),
                 S.EVIDENCE: "\n".join(f"[{a}:{b}] {text[a:b]}" for a, b in e.evidence),
                 S.CONFIDENCE: _confidence(e),
             }

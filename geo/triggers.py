@@ -106,6 +106,7 @@ class Lexicon:
         }
         self._named: dict[str, dict[str, PhraseIndex]] = {"countries": {}, "outlets": {}}
         countries = doc.get("countries") or {}
+        self._country_names = [str(c) for c in countries]
         outlets = outlets or []
         for lang in ("ar", "en"):
             self._named["countries"][lang] = PhraseIndex(
@@ -148,6 +149,10 @@ class Lexicon:
     def words(self, name: str, *, lang: str) -> frozenset[str]:
         """One folded word list of ``place_words`` (``start_after``, ``stop`` ...)."""
         return self._words.get((name, lang), frozenset())
+
+    def country_names(self) -> list[str]:
+        """The countries of the lexicon, in its order (the project's theatre first)."""
+        return list(self._country_names)
 
     def named(self, what: str, norm: str, toks: list[Token], *, lang: str) -> list[PhraseMatch]:
         """Countries (``what="countries"``) or news outlets (``"outlets"``) named in the text;
