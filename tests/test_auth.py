@@ -129,14 +129,14 @@ def test_a_page_without_a_permission_is_shown_to_nobody() -> None:
 
 
 # --- the sign-in form, headless -------------------------------------------------------------------
-def _gated_app(users_file: str) -> None:
+def _gated_app(users_file: str, mode: str = "users") -> None:
     from pathlib import Path
 
     import streamlit as st
 
     from dashboard.auth import gate, pages_for
 
-    user = gate(mode="users", users_file=Path(users_file))
+    user = gate(mode=mode, users_file=Path(users_file))
     st.markdown(f"welcome {user.name}: {', '.join(pages_for(user.role))}")
 
 
@@ -174,6 +174,44 @@ def test_the_form_refuses_a_wrong_password_without_saying_which_part_was_wrong(
     assert not any("welcome" in m.value for m in at.markdown)
     unknown = sign_in(users_file, "nobody", "guess")
     assert [e.value for e in unknown.error] == ["Wrong user name or password."]
+
+
+def oidc_app(users_file: Path, *, user: dict | None, secrets: bool = True) -> AppTest:
+    at = AppTest.from_function(_gated_app, args=(str(users_file), "oidc"), default_timeout=30)
+    if secrets:
+        at.secrets["auth"] = {
+            "redirect_uri": "http://localhost:8501/oauth2callback",
+            "cookie_secret": "test-cookie-secret",
+            "client_id": "conflictmap",
+            "client_secret": "test-client-secret",
+            "server_metadata_url": "https://idp.example.org/.well-known/openid-configuration",
+        }
+    if user is not None:
+        at.user = user
+    return at.run()
+
+
+def test_oidc_without_an_identity_provider_says_what_to_configure(users_file: Path) -> None:
+    at = oidc_app(users_file, user=None, secrets=False)
+    assert "add an [auth] section" in at.error[0].value
+    assert not any("welcome" in m.value for m in at.markdown)
+
+
+def test_oidc_asks_a_signed_out_visitor_to_sign_in(users_file: Path) -> None:
+    at = oidc_app(users_file, user={"is_logged_in": False})
+    assert not at.exception
+    assert [b.label for b in at.button] == ["Sign in"]
+    assert not any("welcome" in m.value for m in at.markdown)
+
+
+def test_oidc_roles_come_from_the_users_file_and_strangers_are_viewers(users_file: Path) -> None:
+    auth.add_user(users_file, "amal@example.org", role="editor", password=None)
+    listed = oidc_app(users_file, user={"is_logged_in": True, "email": "amal@example.org"})
+    assert (
+        listed.markdown[-1].value == "welcome amal@example.org: map, events, review, edit, import"
+    )
+    stranger = oidc_app(users_file, user={"is_logged_in": True, "email": "x@example.org"})
+    assert stranger.markdown[-1].value == "welcome x@example.org: map, events"
 
 
 # --- the dashboard itself, headless -----------------------------------------------------------------
