@@ -347,3 +347,23 @@ def test_unusable_input_is_refused_with_a_reason() -> None:
     with pytest.raises(InputError, match="published must be a datetime"):
         extract("x", source="s", published="2022-10-23")  # type: ignore[arg-type]
     assert extract("", source="s", published=SUNDAY).empty
+
+
+def test_who_tells_the_story_is_not_a_party_to_it() -> None:
+    (row,) = drafts(
+        "Two rockets landed near the Green Village base on Tuesday night, the SDF said."
+    )
+    assert row[S.ACTOR1] == "Unidentified Armed Group (Syria)"
+    assert not isinstance(row[S.ACTOR2], str)  # the SDF only reported it
+
+
+def test_a_report_naming_several_countries_places_each_event_in_its_own() -> None:
+    text = (
+        "BEIRUT (Reuters) - Unknown gunmen killed two civilians in al-Qaim in Iraq yesterday. "
+        "In Syria, mortar shells fell on Hajin this morning."
+    )
+    rows = {r[S.COUNTRY]: r for r in drafts(text)}
+    assert rows["Iraq"][S.ACTOR1] == "Unidentified Armed Group (Iraq)"
+    assert rows["Iraq"][S.ACTOR2] == "Civilians (Iraq)"
+    assert rows["Iraq"][S.FATALITIES] == 2
+    assert rows["Syria"][S.LOCATION].startswith("Haj")
