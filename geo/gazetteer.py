@@ -568,6 +568,7 @@ class Gazetteer:
         try:
             with os.fdopen(fd, "wb") as f:
                 pickle.dump(self._s, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.chmod(tmp, 0o644)  # mkstemp makes it private; a shared cache is read by all
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

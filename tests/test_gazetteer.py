@@ -205,6 +205,10 @@ def test_full_index_loads_from_the_cache_in_another_process(full_gazetteer):
         "print(len(g), g.place(g.find('site:omar-field')).name_ar)"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=Path.cwd()
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
     )
     assert out.stdout.split() == [str(len(full_gazetteer)), "حقل", "العمر", "النفطي"]
