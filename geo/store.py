@@ -171,9 +171,25 @@ def check_changes(changes: Mapping[str, object]) -> None:
         raise ValidationError([Problem("changes", c, "is not a column") for c in unknown])
 
 
+def merged_row(stored: pd.Series, changes: Mapping[str, object]) -> pd.DataFrame:
+    """One stored event with ``changes`` written over it, untyped, as a one-row frame."""
+    merged = pd.DataFrame([stored.drop(S.GEOMETRY, errors="ignore")])
+    for key, value in changes.items():
+        merged[key] = pd.Series([value], index=merged.index, dtype=object)
+    return merged
+
+
 def attempted(stored: pd.Series, changes: Mapping[str, object]) -> dict[str, list[object]]:
-    """{column: [stored value, value the refused change wrote]}: both versions, for the log."""
-    return {k: [_jsonable(stored[k]), _jsonable(v)] for k, v in changes.items()}
+    """{column: [stored value, value a refused change would have written]}, for the fields it
+    would have changed: both versions, for the log and the conflict message.
+
+    A form sends every field; comparing typed values keeps only what the analyst really changed.
+    """
+    try:
+        typed = S.validate(merged_row(stored, changes)).iloc[0]
+    except ValidationError:
+        return {k: [_jsonable(stored[k]), _jsonable(v)] for k, v in changes.items()}
+    return _diff(stored, typed)
 
 
 class GeoPackageStore:
@@ -409,9 +425,7 @@ class GeoPackageStore:
                     changed_at=saved_at,
                 )
             else:
-                merged = found.drop(columns=[S.GEOMETRY]).copy()
-                for key, value in changes.items():
-                    merged[key] = pd.Series([value], index=merged.index, dtype=object)
+                merged = merged_row(before, changes)
                 merged[S.VERSION] = current + 1
                 merged[S.UPDATED_AT] = _now()
                 merged[S.EVENT_ID] = event_id
