@@ -45,6 +45,7 @@ from geo.store import (
     attempted,
     check_changes,
     check_unique_ids,
+    merged_row,
 )
 
 TABLE = "events"
@@ -523,9 +524,7 @@ class PostGISStore:
             if int(before[S.VERSION]) != expected_version:
                 conflict = self._conflict(con, event_id, expected_version, changes, user)
             else:
-                merged = pd.DataFrame([before.drop(S.GEOMETRY)])
-                for key, value in changes.items():
-                    merged[key] = pd.Series([value], index=merged.index, dtype=object)
+                merged = merged_row(before, changes)
                 merged[S.VERSION] = expected_version + 1
                 merged[S.UPDATED_AT] = _now()
                 merged[S.EVENT_ID] = event_id

@@ -60,7 +60,7 @@ def test_an_edit_from_a_stale_version_prints_both_versions(
     assert main([*store, "--user", "bilal", "edit", "T-1", "--version", "1", "fatalities=9"]) == 2
     err = capsys.readouterr().err
     assert "you edited version 1, the store now holds version 2 (saved by amal" in err
-    assert "fatalities: the store has 5, you wrote '9'" in err
+    assert "fatalities: the store has 5, you wrote 9" in err
     assert GeoPackageStore(events_file).get("T-1")["fatalities"] == 5
 
     assert main([*store, "history", "T-1"]) == 0

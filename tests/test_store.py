@@ -142,6 +142,18 @@ def test_an_update_from_a_stale_version_is_refused_and_logged(store: EventStore)
     assert history["user"].tolist()[1:] == ["amal", "bilal"]
 
 
+def test_a_refused_save_of_a_whole_form_shows_only_what_it_would_change(store: EventStore) -> None:
+    store.add(make_events(1))
+    store.update("T-1", {S.FATALITIES: 5}, expected_version=1, user="amal")
+    form = make_events(1).iloc[0].to_dict()  # every field, as bilal loaded it at version 1
+    form[S.NOTES] = "seen from the road"
+    with pytest.raises(ConflictError, match="saved by amal") as caught:
+        store.update("T-1", form, expected_version=1, user="bilal")
+    # His save would also have put fatalities back to 0: the message says so.
+    assert caught.value.fields == {S.FATALITIES: [5, 0], S.NOTES: [None, "seen from the road"]}
+    assert store.history("T-1")["changes"].iloc[-1] == caught.value.fields
+
+
 def test_an_update_that_breaks_the_schema_is_refused(store: EventStore) -> None:
     store.add(make_events(1))
     with pytest.raises(ValidationError, match=r"latitude: 135\.0 is outside"):
