@@ -87,8 +87,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     schema = f"bench_{os.getpid()}"
-    rows: list[tuple[str, str, str]] = []
+    rows = _Table()
     print(f"PostGIS at {without_password(args.url)}, schema {schema}, {args.events:,} events")
+    print(f"\n{'step':<{_WIDTH}}  {'time':>11}  result", flush=True)
 
     seconds, events = timed(lambda: make_events(args.events, seed=args.seed))
     rows.append(("generate synthetic events", f"{seconds:8.2f} s", f"{len(events):,} rows"))
@@ -127,12 +128,18 @@ def main(argv: list[str] | None = None) -> int:
         if not args.keep:
             with psycopg.connect(args.url, autocommit=True) as con:
                 con.execute(f"DROP SCHEMA {schema} CASCADE")
-
-    width = max(len(r[0]) for r in rows)
-    print(f"\n{'step':<{width}}  {'time':>11}  result")
-    for label, took, what in rows:
-        print(f"{label:<{width}}  {took:>11}  {what}")
     return 0
+
+
+_WIDTH = 42
+
+
+class _Table:
+    """Rows printed as soon as they are measured: a long import shows its progress."""
+
+    def append(self, row: tuple[str, str, str]) -> None:
+        label, took, what = row
+        print(f"{label:<{_WIDTH}}  {took:>11}  {what}", flush=True)
 
 
 if __name__ == "__main__":
