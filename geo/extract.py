@@ -43,9 +43,7 @@ at most); capped at 0.95.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
-import itertools
 import math
 import re
 from collections.abc import Callable
@@ -59,7 +57,21 @@ from geo import actors as actors_mod
 from geo import dates as dates_mod
 from geo import schema as S
 from geo import triggers as trig
-from geo._spans import NormText, PhraseMatch, Token, clitic_forms, is_arabic, normalise, tokens
+from geo._clauses import (
+    Context,
+    Sentence,
+    clauses,
+    found,
+    inside,
+    live_triggers,
+    norm_pos,
+    sentence_dates,
+    split_sentences,
+    zones,
+)
+from geo._places import describe_origin, find_places
+from geo._roles import find_roles, pick_actors, unique
+from geo._spans import is_arabic
 from geo.errors import InputError
 
 Geocoder = Callable[..., Any]  # (mention, *, country=None, near=None) -> GeocodeResult
@@ -67,25 +79,6 @@ Geocoder = Callable[..., Any]  # (mention, *, country=None, near=None) -> Geocod
 MERGE_KM = 5.0
 _EVIDENCE_LINE = re.compile(r"^\[(\d+):(\d+)\] (.*)$")
 
-# Sentence ends: ., !, ?, ؟, … followed by space/quote/end, unless a lower-case word follows
-# (the full stop of "U.S. forces").
-_SENTENCE_END = re.compile(r"[.!?؟…]+[\"'»”)]*(?=\s+(?![a-z])|\s*$)")
-_LINE_END_PUNCT = re.compile(r"[.!?؟…:؛]\s*[\"'»”)]*\s*$")
-_QUESTION = re.compile(r"[?؟]\s*[\"'»”)]*\s*$")
-_PUNCT_GAP = re.compile(r"[,،;؛:()\[\]!?؟.]")
-# Clause boundaries: "while", "whereas", «في حين», «بينما», «فيما», and a semicolon.
-_CLAUSE_BREAK = {
-    "ar": re.compile(r"[،,]?\s*(?<!\w)(?:في حين|بينما|فيما|في الوقت الذي|وفي الاثناء)(?!\w)|[;؛]"),
-    "en": re.compile(r"[,;]?\s*(?<!\w)(?:while|whereas|meanwhile)(?!\w)|;", re.IGNORECASE),
-}
-# A softer boundary, used only when both sides report an event: «، و...», ", and".
-_CONJ_BREAK = {
-    "ar": re.compile(r"[،,]\s*(?=و\w)|[،,]\s*(?=كما(?!\w))"),
-    "en": re.compile(
-        r",?\s+and\s+(?=(?:an?|the|two|three|several|\w+-?\w*\s+(?:forces|jets|drones))\b)|,\s+and\s+",
-        re.IGNORECASE,
-    ),
-}
 _BACK_REFERENCE = {
     "ar": re.compile(
         r"(?<!\w)(?:بحسب|حسب|وفقا ل|وفق|نقلا عن|قال|قالت|ذكر|ذكرت|اضاف|اضافت)\s*(?:ال)?(?:الموقع|الشبكه|الوكاله|المرصد|المصدر|القناه|الصحيفه)(?!\w)"
@@ -95,9 +88,6 @@ _BACK_REFERENCE = {
         re.IGNORECASE,
     ),
 }
-_AREA_WORDS = re.compile(
-    r"(?<!\w)(?:سيطره|نفوذ|مناطق|held|controlled|control)(?!\w)", re.IGNORECASE
-)
 
 _AR_NUMBER_WORDS = {
     "اثنين": 2,
@@ -149,24 +139,6 @@ _FATALITIES = {
 
 
 # --- internal records -------------------------------------------------------------------------
-@dataclass(slots=True)
-class _Sentence:
-    index: int
-    start: int  # offsets in the input text
-    end: int
-    nt: NormText
-    toks: list[Token]
-    heading: bool
-    question: bool
-    found: dict[str, list] = field(default_factory=dict)  # lexicon matches, computed once
-
-
-@dataclass(slots=True)
-class _Role:
-    actor: actors_mod.Actor
-    start: int  # offsets in the sentence's normalised text
-    end: int
-    role: str  # attacker, target, unknown
 
 
 @dataclass(slots=True)
@@ -189,37 +161,6 @@ class _Draft:
     fatalities: int
     sentences: set[int] = field(default_factory=set)
     merge_only: bool = False  # "the strike" told again: may add to an event, never makes one
-
-
-@dataclass(frozen=True, slots=True)
-class _Context:
-    lang: str
-    country: str
-    dateline: dt.datetime
-    lexicon: trig.Lexicon
-    dictionary: actors_mod.ActorDictionary
-    geocode: Callable[[str], Any]
-
-
-def _found(s: _Sentence, ctx: _Context, what: str, cs: int = 0, ce: int | None = None) -> list:
-    """Matches of one lexicon list in a sentence, computed once, optionally within a clause.
-
-    ``what`` is a cue list of data/triggers.yaml, or "@triggers", "@actors", "@outlets".
-    """
-    if what not in s.found:
-        norm, toks, lang = s.nt.norm, s.toks, ctx.lang
-        if what == "@triggers":
-            s.found[what] = ctx.lexicon.triggers(norm, toks, lang=lang)
-        elif what == "@actors":
-            s.found[what] = ctx.dictionary.matches(norm, toks, lang=lang)
-        elif what == "@outlets":
-            s.found[what] = ctx.lexicon.named("outlets", norm, toks, lang=lang)
-        else:
-            s.found[what] = ctx.lexicon.find(what, norm, toks, lang=lang)
-    items = s.found[what]
-    if ce is None:
-        return items
-    return [m for m in items if cs <= m.start < ce]
 
 
 # --- public API ---------------------------------------------------------------------------------
@@ -270,12 +211,12 @@ def extract(
     if lang not in ("ar", "en"):
         raise InputError(f"lang {lang!r}: use ar, en or auto")
     lexicon = trig.default()
-    sentences = _sentences(text)
+    sentences = split_sentences(text)
     named = [country] if country else _report_countries(sentences, lexicon, lang)
     codes = [S.find_country(c) for c in named]
     if None in codes:
         raise InputError(f"unknown country {country!r}: give an English name or ISO code")
-    ctx = _Context(
+    ctx = Context(
         lang=lang,
         country=codes[0].name,  # type: ignore[union-attr]
         dateline=published,
@@ -299,43 +240,9 @@ def evidence_spans(evidence: str) -> list[tuple[int, int, str]]:
 
 
 # --- sentences ----------------------------------------------------------------------------------
-def _sentences(text: str) -> list[_Sentence]:
-    out: list[_Sentence] = []
-    pos = 0
-    for line in text.splitlines(keepends=True):
-        body = line.rstrip("\r\n")
-        stripped = body.strip()
-        if stripped:
-            lead = pos + len(body) - len(body.lstrip())
-            # A line without closing punctuation is a heading, caption or byline, not a sentence.
-            heading = not _LINE_END_PUNCT.search(stripped) and len(stripped.split()) < 25
-            start = 0
-            for m in [*_SENTENCE_END.finditer(stripped), None]:
-                end = m.end() if m else len(stripped)
-                chunk = stripped[start:end]
-                if chunk.strip():
-                    offset = lead + start + len(chunk) - len(chunk.lstrip())
-                    piece = chunk.strip()
-                    nt = normalise(piece)
-                    out.append(
-                        _Sentence(
-                            index=len(out),
-                            start=offset,
-                            end=offset + len(piece),
-                            nt=nt,
-                            toks=tokens(nt.norm),
-                            heading=heading,
-                            question=bool(_QUESTION.search(piece)),
-                        )
-                    )
-                start = end
-                if m is None:
-                    break
-        pos += len(line)
-    return out
 
 
-def _report_countries(sentences: list[_Sentence], lexicon: trig.Lexicon, lang: str) -> list[str]:
+def _report_countries(sentences: list[Sentence], lexicon: trig.Lexicon, lang: str) -> list[str]:
     """Countries the text names, most named first (ties: the lexicon's order); Syria if none.
 
     A report may name several ("BEIRUT (Reuters) - ... in Syria"): places are looked up in the
@@ -381,28 +288,28 @@ def _shared_geocoder(factory: Callable[[], Any]) -> Geocoder:
 
 
 # --- per sentence -------------------------------------------------------------------------------
-def _drafts(sentences: list[_Sentence], ctx: _Context) -> list[_Draft]:
+def _drafts(sentences: list[Sentence], ctx: Context) -> list[_Draft]:
     lang = ctx.lang
     drafts: list[_Draft] = []
     report_date: dates_mod.DateMatch | None = None
     last_outlets: list[str] = []
     for s in sentences:
         norm = s.nt.norm
-        outlets = list(dict.fromkeys(str(m.payload) for m in _found(s, ctx, "@outlets")))
+        outlets = list(dict.fromkeys(str(m.payload) for m in found(s, ctx, "@outlets")))
         if not outlets and _BACK_REFERENCE[lang].search(norm):
             outlets = list(last_outlets)
         if outlets:
             last_outlets = outlets
-        found_dates = _sentence_dates(s, ctx)
+        found_dates = sentence_dates(s, ctx)
         history = [
             d for d in found_dates if d.rule == "year" and d.event_date.year < ctx.dateline.year
         ]
         event_dates = [d for d in found_dates if d.rule != "year"]
-        background = bool(history) or bool(_found(s, ctx, "background"))
+        background = bool(history) or bool(found(s, ctx, "background"))
         if s.heading or s.question or background:
             continue
         sentence_date = event_dates[0] if event_dates else None
-        for cs, ce in _clauses(s, ctx):
+        for cs, ce in clauses(s, ctx):
             draft = _clause_draft(
                 s,
                 cs,
@@ -420,138 +327,11 @@ def _drafts(sentences: list[_Sentence], ctx: _Context) -> list[_Draft]:
     return drafts
 
 
-def _sentence_dates(s: _Sentence, ctx: _Context) -> list[dates_mod.DateMatch]:
-    if "@dates" not in s.found:
-        s.found["@dates"] = dates_mod.find(s.nt, dateline=ctx.dateline, lang=ctx.lang)
-    return s.found["@dates"]
-
-
-def _clauses(s: _Sentence, ctx: _Context) -> list[tuple[int, int]]:
-    """Clause spans of a sentence (normalised offsets): hard breaks always, soft ones between events."""
-    norm = s.nt.norm
-    cuts = [0]
-    for m in _CLAUSE_BREAK[ctx.lang].finditer(norm):
-        if m.start() > cuts[-1]:
-            cuts.append(m.start())
-    cuts.append(len(norm))
-    spans = list(itertools.pairwise(cuts))
-    out: list[tuple[int, int]] = []
-    for cs, ce in spans:
-        start = cs
-        for m in _CONJ_BREAK[ctx.lang].finditer(norm, cs, ce):
-            if m.start() <= start:
-                continue
-            if _live_triggers(s, start, m.start(), ctx) and _live_triggers(s, m.end(), ce, ctx):
-                out.append((start, m.start()))
-                start = m.end()
-        out.append((start, ce))
-    return out
-
-
-def _live_triggers(s: _Sentence, cs: int, ce: int, ctx: _Context) -> list[trig.Trigger]:
-    """Triggers of the clause that report an event here (not a reference back to another one)."""
-    refs = _found(s, ctx, "reference_before", cs, ce)
-    return [
-        t for t in _found(s, ctx, "@triggers", cs, ce) if not _is_reference(refs, t, s, ctx.lang)
-    ]
-
-
-def _is_reference(refs: list[PhraseMatch], t: trig.Trigger, s: _Sentence, lang: str) -> bool:
-    """«عقب الهجوم», «على مصدر القصف», "after the attack": the trigger names another event.
-
-    «ردت على مصادر النيران بقصف ...» is not one: a trigger with the instrumental ب is the
-    action itself.
-    """
-    if lang == "ar":
-        word = next((tok.text for tok in s.toks if tok.start == t.start), "")
-        if word.startswith(("ب", "وب")) and not word.startswith(("بعد", "وبعد")):
-            return False
-        return _cue_right_before(refs, t.start, s, max_words=0) is not None
-    return _cue_right_before(refs, t.start, s, max_words=1) is not None
-
-
-def _cue_right_before(
-    cues: list[PhraseMatch], pos: int, s: _Sentence, *, max_words: int
-) -> PhraseMatch | None:
-    for m in cues:
-        if (
-            m.end <= pos
-            and not _PUNCT_GAP.search(s.nt.norm, m.end, pos)
-            and _words_between(s, m.end, pos) <= max_words
-        ):
-            return m
-    return None
-
-
-def _cue_right_after(
-    cues: list[PhraseMatch], pos: int, s: _Sentence, *, max_words: int
-) -> PhraseMatch | None:
-    for m in cues:
-        if (
-            m.start >= pos
-            and not _PUNCT_GAP.search(s.nt.norm, pos, m.start)
-            and _words_between(s, pos, m.start) <= max_words
-        ):
-            return m
-    return None
-
-
-def _words_between(s: _Sentence, start: int, end: int) -> int:
-    """How many whole tokens lie in ``[start, end)`` of the normalised sentence."""
-    if "@starts" not in s.found:
-        s.found["@starts"] = [t.start for t in s.toks]
-    starts = s.found["@starts"]
-    first = bisect.bisect_left(starts, start)
-    last = bisect.bisect_left(starts, end)
-    return sum(1 for t in s.toks[first:last] if t.end <= end)
-
-
-def _zones(
-    s: _Sentence, cs: int, ce: int, ctx: _Context
-) -> tuple[list[tuple[int, int]], tuple[int, int] | None, tuple[int, int] | None]:
-    """Reference zones («عقب الهجوم على ...»), the origin zone and the "towards" zone of a clause."""
-    lang, norm = ctx.lang, s.nt.norm
-    toks = [t for t in s.toks if cs <= t.start < ce]
-    triggers = _found(s, ctx, "@triggers", cs, ce)
-    cues = _found(s, ctx, "reference_before", cs, ce)
-    refs = [
-        (t.start, _phrase_end(norm, t.end, ce)) for t in triggers if _is_reference(cues, t, s, lang)
-    ]
-    refs = [(min(m.start for m in cues if m.end <= a), b) for a, b in refs]
-    origin = None
-    towards = _found(s, ctx, "towards", cs, ce)
-    verbs = _found(s, ctx, "active_verbs", cs, ce)
-    for m in _found(s, ctx, "origin_before", cs, ce):
-        end = _phrase_end(norm, m.end, ce)
-        # the origin phrase ends where the sentence goes on: "towards", a verb, an event word
-        stop = [x.start for x in [*towards, *verbs, *triggers] if m.end < x.start < end]
-        origin = (m.end, min([end, *stop]))
-        break
-    target_zone = None
-    if origin is None:
-        for w in towards:
-            froms = [f for f in _found(s, ctx, "origin_from", cs, ce) if f.end <= w.start]
-            if froms and sum(1 for t in toks if froms[-1].end <= t.start < w.start) <= 6:
-                origin = (froms[-1].end, w.start)
-                target_zone = (w.end, _phrase_end(norm, w.end, ce))
-                break
-    return refs, origin, target_zone
-
-
-def _phrase_end(norm: str, pos: int, limit: int) -> int:
-    m = _PUNCT_GAP.search(norm, pos, limit)
-    return m.start() if m else limit
-
-
-def _inside(pos: int, zones: list[tuple[int, int]]) -> bool:
-    return any(a <= pos < b for a, b in zones)
-
-
 def _clause_draft(
-    s: _Sentence,
+    s: Sentence,
     cs: int,
     ce: int,
-    ctx: _Context,
+    ctx: Context,
     *,
     sentence_date: dates_mod.DateMatch | None,
     report_date: dates_mod.DateMatch | None,
@@ -559,23 +339,23 @@ def _clause_draft(
     previous: str | None = None,
 ) -> _Draft | None:
     lang, norm = ctx.lang, s.nt.norm
-    live = _live_triggers(s, cs, ce, ctx)
+    live = live_triggers(s, cs, ce, ctx)
     if not live:
         return None
     # Negation, once "no casualties" and the like are set aside.
-    spared = [(m.start, m.end) for m in _found(s, ctx, "no_casualties", cs, ce)]
-    if any(not _inside(m.start, spared) for m in _found(s, ctx, "negation", cs, ce)):
+    spared = [(m.start, m.end) for m in found(s, ctx, "no_casualties", cs, ce)]
+    if any(not inside(m.start, spared) for m in found(s, ctx, "negation", cs, ce)):
         return None
-    refs, origin_zone, target_zone = _zones(s, cs, ce, ctx)
+    refs, origin_zone, target_zone = zones(s, cs, ce, ctx)
     excluded = refs + ([origin_zone] if origin_zone else [])
-    live = [t for t in live if not _inside(t.start, refs)]
+    live = [t for t in live if not inside(t.start, refs)]
     if not live:
         return None
 
-    roles = _roles(s, cs, ce, ctx, live=live, excluded=excluded, target_zone=target_zone)
+    roles = find_roles(s, cs, ce, ctx, live=live, excluded=excluded, target_zone=target_zone)
     attackers = [r for r in roles if r.role == "attacker"]
-    air = any(not _inside(m.start, refs) for m in _found(s, ctx, "air", cs, ce))
-    ground = any(not _inside(m.start, refs) for m in _found(s, ctx, "ground", cs, ce))
+    air = any(not inside(m.start, refs) for m in found(s, ctx, "air", cs, ce))
+    ground = any(not inside(m.start, refs) for m in found(s, ctx, "ground", cs, ce))
     sub, decided_by = trig.classify(
         live, air=air, ground=ground, attacker_air=bool(attackers and attackers[0].actor.air)
     )
@@ -591,14 +371,14 @@ def _clause_draft(
         else ("modifier" if (air or ground or attackers) else "default")
     )
 
-    actor1, assoc1, actor2, assoc2 = _pick_actors(roles, sub, ctx, trigger_pos=decided_by.start)
+    actor1, assoc1, actor2, assoc2 = pick_actors(roles, sub, ctx, trigger_pos=decided_by.start)
     if sub == trig.ATTACK:
         # ACLED: an attack on civilians is violence against civilians; on armed men, a battle.
         if actor2 is None:
             return None
         if actor2.type != "Civilians":
             sub = trig.CLASH
-    place, origin_place = _places(
+    place, origin_place = find_places(
         s,
         cs,
         ce,
@@ -610,10 +390,10 @@ def _clause_draft(
     )
     origin_text = None
     if origin_zone is not None:
-        origin_text = _origin_text(s, origin_zone, ctx, origin_place)
+        origin_text = describe_origin(s, origin_zone, ctx, origin_place)
 
     clause_dates = [
-        d for d in _sentence_dates(s, ctx) if d.rule != "year" and cs <= _norm_pos(s, d.start) < ce
+        d for d in sentence_dates(s, ctx) if d.rule != "year" and cs <= norm_pos(s, d.start) < ce
     ]
     if clause_dates:
         date, date_from = clause_dates[0], "stated"
@@ -650,287 +430,10 @@ def _clause_draft(
     )
 
 
-def _norm_pos(s: _Sentence, original_pos: int) -> int:
-    """Normalised offset of an offset in the sentence's original text."""
-    return bisect.bisect_left(s.nt.index, original_pos, 0, len(s.nt.norm))
-
-
 # --- roles --------------------------------------------------------------------------------------
-def _roles(
-    s: _Sentence,
-    cs: int,
-    ce: int,
-    ctx: _Context,
-    *,
-    live: list[trig.Trigger],
-    excluded: list[tuple[int, int]],
-    target_zone: tuple[int, int] | None,
-) -> list[_Role]:
-    lang = ctx.lang
-    cue = {
-        name: _found(s, ctx, name, cs, ce)
-        for name in (
-            "attribution",
-            "attacker_before",
-            "target_before",
-            "target_after",
-            "active_verbs",
-            "passive_after",
-            "between",
-        )
-    }
-    trigger_ends = {t.end for t in live}
-    roles: list[_Role] = []
-    outlets = [(m.start, m.end) for m in _found(s, ctx, "@outlets")]
-    for m in _found(s, ctx, "@actors", cs, ce):
-        if _inside(m.start, outlets):
-            continue  # «وفقاً لسنتكوم»: an outlet credited, not an actor of the event
-        if _inside(m.start, excluded):
-            continue
-        actor: actors_mod.Actor = m.payload  # type: ignore[assignment]
-        roles.append(
-            _Role(actor, m.start, m.end, _role_of(s, m, cue, trigger_ends, lang, target_zone))
-        )
-    between = cue["between"]
-    if between and len(roles) >= 2 and all(r.start > between[0].end for r in roles[:2]):
-        roles[0].role, roles[1].role = "attacker", "target"
-    return roles
-
-
-def _role_of(
-    s: _Sentence,
-    m: PhraseMatch,
-    cue: dict[str, list[PhraseMatch]],
-    trigger_ends: set[int],
-    lang: str,
-    target_zone: tuple[int, int] | None,
-) -> str:
-    if target_zone and target_zone[0] <= m.start < target_zone[1]:
-        return "target"
-    if _cue_right_before(cue["attacker_before"], m.start, s, max_words=0):
-        return "attacker"
-    if _cue_right_after(cue["attribution"], m.end, s, max_words=0) or _cue_right_before(
-        cue["attribution"], m.start, s, max_words=0
-    ):
-        return "speaker"  # "..., the SDF said", «وقالت قسد»: who tells it, not who took part
-    prev = [t for t in s.toks if t.end <= m.start]
-    if lang == "ar" and "ل" in m.prefix:
-        # «قصف مدفعي لقوات النظام»: the agent of a verbal noun; «مواقع للميليشيات»: the owner.
-        return "attacker" if prev and prev[-1].end in trigger_ends else "target"
-    verb_before = _cue_right_before(cue["active_verbs"], m.start, s, max_words=0)
-    target_cue = _cue_right_before(cue["target_before"], m.start, s, max_words=1)
-    if target_cue is not None and not (
-        lang == "ar" and _cue_right_before(cue["active_verbs"], target_cue.start, s, max_words=0)
-    ):
-        return "target"
-    if _cue_right_after(cue["target_after"], m.end, s, max_words=0) or _cue_right_after(
-        cue["passive_after"], m.end, s, max_words=1
-    ):
-        return "target"
-    if lang == "ar":
-        if verb_before or _cue_right_after(cue["active_verbs"], m.end, s, max_words=0):
-            return "attacker"
-        return "unknown"
-    if _cue_right_after(cue["active_verbs"], m.end, s, max_words=3):
-        return "attacker"
-    if _cue_right_before(cue["active_verbs"], m.start, s, max_words=1):
-        return "target"
-    return "unknown"
-
-
-def _pick_actors(roles: list[_Role], sub: str, ctx: _Context, *, trigger_pos: int):
-    attackers = _unique(r.actor for r in roles if r.role == "attacker")
-    targets = _unique(r.actor for r in roles if r.role == "target")
-    unknown = [r for r in roles if r.role == "unknown"]
-    for r in unknown:
-        if r.actor in attackers or r.actor in targets:
-            continue
-        if not attackers and r.start < trigger_pos:
-            attackers.append(r.actor)
-        elif not targets:
-            targets.append(r.actor)
-    if sub == "Peaceful protest" or sub == "Violent demonstration":
-        crowd = "protesters" if sub == "Peaceful protest" else "rioters"
-        others = [a for a in attackers + targets if a.id != crowd]
-        return ctx.dictionary[crowd], [], (others[0] if others else None), others[1:]
-    targets = [t for t in targets if t not in attackers]
-    if not attackers:
-        unidentified = (
-            "unidentified_military_forces" if sub == trig.AIR else "unidentified_armed_group"
-        )
-        attackers = [ctx.dictionary[unidentified]]
-    return attackers[0], attackers[1:], (targets[0] if targets else None), targets[1:]
-
-
-def _unique(items) -> list:
-    out: list = []
-    for x in items:
-        if x not in out:
-            out.append(x)
-    return out
 
 
 # --- places -------------------------------------------------------------------------------------
-def _places(
-    s: _Sentence,
-    cs: int,
-    ce: int,
-    ctx: _Context,
-    *,
-    excluded: list[tuple[int, int]],
-    origin_zone: tuple[int, int] | None,
-    target_zone: tuple[int, int] | None,
-    trigger_pos: int,
-) -> tuple[Any | None, Any | None]:
-    """The event's place and the origin's place (GeocodeResults), from the clause's place phrases."""
-    # phrases never run into an actor, an event word or an outlet's name
-    blocked = [
-        (m.start, m.end)
-        for what in ("@actors", "@triggers", "@outlets")
-        for m in _found(s, ctx, what, cs, ce)
-    ]
-    blocked += [(_norm_pos(s, d.start), _norm_pos(s, d.end)) for d in _sentence_dates(s, ctx)]
-    best, best_key, origin = None, None, None
-    for start, end in _place_phrases(s, cs, ce, ctx, blocked=blocked):
-        if _inside(start, excluded):
-            continue
-        result = _geocode_phrase(s, start, end, ctx)
-        if result is None:
-            continue
-        if origin_zone and origin_zone[0] <= start < origin_zone[1]:
-            origin = origin or result
-            continue
-        in_target = bool(target_zone and target_zone[0] <= start < target_zone[1])
-        # the place nearest the event word wins; a whole region only when nothing finer is named
-        key = (not in_target, (result.geo_precision or 3) >= 3, abs(start - trigger_pos))
-        if best_key is None or key < best_key:
-            best, best_key = result, key
-    return best, origin
-
-
-def _place_phrases(
-    s: _Sentence, cs: int, ce: int, ctx: _Context, *, blocked: list[tuple[int, int]]
-) -> list[tuple[int, int]]:
-    """Candidate place phrases (normalised offsets): a preposition or place word, then a name."""
-    from geo.text import generic_category
-
-    toks = [t for t in s.toks if cs <= t.start < ce]
-    norm = s.nt.norm
-    words = {
-        name: ctx.lexicon.words(name, lang=ctx.lang)
-        for name in ("start_after", "stop", "name_particles", "feature")
-    }
-    phrases: list[tuple[int, int]] = []
-    i = 0
-    while i < len(toks):
-        tok = toks[i]
-        if _inside(tok.start, blocked):
-            i += 1
-            continue
-        if ctx.lang == "ar":
-            # «بالميادين», «بريف ...»: a name or place word under the preposition ب
-            starts = generic_category(tok.text) is not None or any(
-                "ب" in p and (f.startswith("ال") or generic_category(f) is not None)
-                for f, p in clitic_forms(tok.text)
-            )
-            after_prep = (
-                i > 0
-                and toks[i - 1].text in words["start_after"]
-                and not _PUNCT_GAP.search(norm, toks[i - 1].end, tok.start)
-            )
-            if not (starts or after_prep) or tok.text in words["stop"] or tok.text.isdigit():
-                i += 1
-                continue
-            j = i + 1
-            while j < len(toks) and j - i < 10:
-                gap_punct = _PUNCT_GAP.search(norm, toks[j - 1].end, toks[j].start)
-                word = toks[j].text
-                vicinity_of = word == "من" and generic_category(toks[j - 1].text) == "vicinity"
-                if (
-                    gap_punct
-                    or _inside(toks[j].start, blocked)
-                    or (word in words["stop"] and not vicinity_of)
-                    or word.isdigit()
-                ):
-                    break
-                j += 1
-        else:
-            original = s.nt.text(tok.start, tok.end)
-            prev = toks[i - 1].text if i > 0 else ""
-            starts = prev in words["start_after"] and (
-                original[:1].isupper() or tok.text in words["name_particles"] or tok.text == "the"
-            )
-            if not starts:
-                i += 1
-                continue
-            j = i + 1
-            while j < len(toks) and j - i < 10:
-                if _PUNCT_GAP.search(norm, toks[j - 1].end, toks[j].start) or _inside(
-                    toks[j].start, blocked
-                ):
-                    break
-                word = toks[j].text
-                word_original = s.nt.text(toks[j].start, toks[j].end)
-                follows_name = (
-                    word == "of"
-                    and j + 1 < len(toks)
-                    and s.nt.text(toks[j + 1].start, toks[j + 1].end)[:1].isupper()
-                )
-                if not (
-                    word_original[:1].isupper()
-                    or word in words["name_particles"]
-                    or word in words["feature"]
-                    or follows_name
-                ):
-                    break
-                j += 1
-        phrases.append((tok.start, toks[j - 1].end))
-        i = j
-    return phrases
-
-
-def _geocode_phrase(s: _Sentence, start: int, end: int, ctx: _Context) -> Any | None:
-    """The longest reading of a phrase that the gazetteer knows.
-
-    Words are dropped from the right («حقل العمر النفطي الذي» -> «حقل العمر النفطي»); a reading
-    may also start at a later place word («... غربي نهر الفرات» -> «غربي نهر الفرات») but never
-    at a bare name inside the phrase, which would read «الفرات» out of «نهر الفرات». Readings
-    made only of generic words («المدينة», "the area") are never looked up.
-    """
-    from geo.text import generic_category
-
-    stop = ctx.lexicon.words("stop", lang=ctx.lang)
-    toks = [t for t in s.toks if start <= t.start and t.end <= end]
-    generic = [generic_category(t.text) is not None for t in toks]
-    name_like = [
-        not (g or t.text in stop or t.text == "the") for g, t in zip(generic, toks, strict=True)
-    ]
-    for left in (k for k in range(len(toks)) if k == 0 or generic[k]):
-        for right in range(len(toks), left, -1):
-            if not any(name_like[left:right]):
-                continue
-            a, b = s.nt.span(toks[left].start, toks[right - 1].end)
-            result = ctx.geocode(s.nt.original[a:b])
-            if result.matched:
-                return result
-    return None
-
-
-def _origin_text(
-    s: _Sentence, zone: tuple[int, int], ctx: _Context, place: Any | None
-) -> str | None:
-    if place is not None:
-        return place.name_en
-    inside = [m for m in _found(s, ctx, "@actors", zone[0], zone[1])]
-    if inside and _AREA_WORDS.search(s.nt.norm, zone[0], zone[1]):
-        names = [
-            a.name_for(country=ctx.country, on=ctx.dateline.date())
-            for a in _unique(m.payload for m in inside)
-        ]
-        return "areas held by " + " and ".join(names)
-    a, b = s.nt.span(zone[0], zone[1])
-    phrase = s.nt.original[a:b].strip(" ،,")
-    return phrase or None
 
 
 def _fatalities(norm_clause: str, lang: str) -> int:
@@ -993,9 +496,9 @@ def _absorb(e: _Draft, d: _Draft) -> _Draft:
         typed_by="strong" if strong or e.typed_by == "strong" else e.typed_by,
         evidence=sorted(set(e.evidence) | set(d.evidence)),
         actor1=e.actor1 if not _unidentified(e.actor1) else d.actor1,
-        assoc1=_unique(e.assoc1 + d.assoc1),
+        assoc1=unique(e.assoc1 + d.assoc1),
         actor2=e.actor2 or d.actor2,
-        assoc2=_unique(e.assoc2 + d.assoc2),
+        assoc2=unique(e.assoc2 + d.assoc2),
         place=d.place if better_place else e.place,
         origin_text=e.origin_text or d.origin_text,
         origin_place=e.origin_place or d.origin_place,
@@ -1009,7 +512,7 @@ def _absorb(e: _Draft, d: _Draft) -> _Draft:
         if (d.date_from == "stated" and e.date_from != "stated")
         else e.time_precision,
         date_from="stated" if "stated" in (d.date_from, e.date_from) else e.date_from,
-        outlets=_unique(e.outlets + d.outlets),
+        outlets=unique(e.outlets + d.outlets),
         fatalities=max(e.fatalities, d.fatalities),
         sentences=e.sentences | d.sentences,
     )
@@ -1078,7 +581,7 @@ def _notes(e: _Draft, *, country: str, location: str) -> str:
 
 
 def _frame(
-    events: list[_Draft], *, text: str, source: str, url: str | None, ctx: _Context
+    events: list[_Draft], *, text: str, source: str, url: str | None, ctx: Context
 ) -> gpd.GeoDataFrame:
     rows = []
     for e in events:
@@ -1128,7 +631,7 @@ def _frame(
                 S.ORIGIN_LOCATION: e.origin_text,
                 S.ORIGIN_LATITUDE: e.origin_place.latitude if e.origin_place else None,
                 S.ORIGIN_LONGITUDE: e.origin_place.longitude if e.origin_place else None,
-                S.SOURCE: "; ".join(_unique([*e.outlets, source])),
+                S.SOURCE: "; ".join(unique([*e.outlets, source])),
                 S.SOURCE_URL: url,
                 S.NOTES: _notes(e, country=country, location=location),
                 S.EVIDENCE: "\n".join(f"[{a}:{b}] {text[a:b]}" for a, b in e.evidence),

@@ -1,0 +1,259 @@
+"""Reading a report for extraction: sentences, clauses, and the lexicon cues found in them.
+
+Private to :mod:`geo.extract`. Offsets inside a :class:`Sentence` are those of its normalised text
+(:class:`geo._spans.NormText`); ``Sentence.start``/``end`` place the sentence in the report.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import itertools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from geo import actors as actors_mod
+from geo import dates as dates_mod
+from geo import triggers as trig
+from geo._spans import NormText, PhraseMatch, Token, normalise, tokens
+
+# Sentence ends: ., !, ?, ؟, … followed by space/quote/end, unless a lower-case word follows
+# (the full stop of "U.S. forces").
+_SENTENCE_END = re.compile(r"[.!?؟…]+[\"'»”)]*(?=\s+(?![a-z])|\s*$)")
+
+
+_LINE_END_PUNCT = re.compile(r"[.!?؟…:؛]\s*[\"'»”)]*\s*$")
+
+
+_QUESTION = re.compile(r"[?؟]\s*[\"'»”)]*\s*$")
+
+
+PUNCT_GAP = re.compile(r"[,،;؛:()\[\]!?؟.]")
+
+
+# Clause boundaries: "while", "whereas", «في حين», «بينما», «فيما», and a semicolon.
+_CLAUSE_BREAK = {
+    "ar": re.compile(r"[،,]?\s*(?<!\w)(?:في حين|بينما|فيما|في الوقت الذي|وفي الاثناء)(?!\w)|[;؛]"),
+    "en": re.compile(r"[,;]?\s*(?<!\w)(?:while|whereas|meanwhile)(?!\w)|;", re.IGNORECASE),
+}
+
+
+# A softer boundary, used only when both sides report an event: «، و...», ", and".
+_CONJ_BREAK = {
+    "ar": re.compile(r"[،,]\s*(?=و\w)|[،,]\s*(?=كما(?!\w))"),
+    "en": re.compile(
+        r",?\s+and\s+(?=(?:an?|the|two|three|several|\w+-?\w*\s+(?:forces|jets|drones))\b)|,\s+and\s+",
+        re.IGNORECASE,
+    ),
+}
+
+
+@dataclass(slots=True)
+class Sentence:
+    index: int
+    start: int  # offsets in the input text
+    end: int
+    nt: NormText
+    toks: list[Token]
+    heading: bool
+    question: bool
+    found: dict[str, list] = field(default_factory=dict)  # lexicon matches, computed once
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    lang: str
+    country: str
+    dateline: dt.datetime
+    lexicon: trig.Lexicon
+    dictionary: actors_mod.ActorDictionary
+    geocode: Callable[[str], Any]
+
+
+def found(s: Sentence, ctx: Context, what: str, cs: int = 0, ce: int | None = None) -> list:
+    """Matches of one lexicon list in a sentence, computed once, optionally within a clause.
+
+    ``what`` is a cue list of data/triggers.yaml, or "@triggers", "@actors", "@outlets".
+    """
+    if what not in s.found:
+        norm, toks, lang = s.nt.norm, s.toks, ctx.lang
+        if what == "@triggers":
+            s.found[what] = ctx.lexicon.triggers(norm, toks, lang=lang)
+        elif what == "@actors":
+            s.found[what] = ctx.dictionary.matches(norm, toks, lang=lang)
+        elif what == "@outlets":
+            s.found[what] = ctx.lexicon.named("outlets", norm, toks, lang=lang)
+        else:
+            s.found[what] = ctx.lexicon.find(what, norm, toks, lang=lang)
+    items = s.found[what]
+    if ce is None:
+        return items
+    return [m for m in items if cs <= m.start < ce]
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    out: list[Sentence] = []
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        stripped = body.strip()
+        if stripped:
+            lead = pos + len(body) - len(body.lstrip())
+            # A line without closing punctuation is a heading, caption or byline, not a sentence.
+            heading = not _LINE_END_PUNCT.search(stripped) and len(stripped.split()) < 25
+            start = 0
+            for m in [*_SENTENCE_END.finditer(stripped), None]:
+                end = m.end() if m else len(stripped)
+                chunk = stripped[start:end]
+                if chunk.strip():
+                    offset = lead + start + len(chunk) - len(chunk.lstrip())
+                    piece = chunk.strip()
+                    nt = normalise(piece)
+                    out.append(
+                        Sentence(
+                            index=len(out),
+                            start=offset,
+                            end=offset + len(piece),
+                            nt=nt,
+                            toks=tokens(nt.norm),
+                            heading=heading,
+                            question=bool(_QUESTION.search(piece)),
+                        )
+                    )
+                start = end
+                if m is None:
+                    break
+        pos += len(line)
+    return out
+
+
+def sentence_dates(s: Sentence, ctx: Context) -> list[dates_mod.DateMatch]:
+    if "@dates" not in s.found:
+        s.found["@dates"] = dates_mod.find(s.nt, dateline=ctx.dateline, lang=ctx.lang)
+    return s.found["@dates"]
+
+
+def clauses(s: Sentence, ctx: Context) -> list[tuple[int, int]]:
+    """Clause spans of a sentence (normalised offsets): hard breaks always, soft ones between events."""
+    norm = s.nt.norm
+    cuts = [0]
+    for m in _CLAUSE_BREAK[ctx.lang].finditer(norm):
+        if m.start() > cuts[-1]:
+            cuts.append(m.start())
+    cuts.append(len(norm))
+    spans = list(itertools.pairwise(cuts))
+    out: list[tuple[int, int]] = []
+    for cs, ce in spans:
+        start = cs
+        for m in _CONJ_BREAK[ctx.lang].finditer(norm, cs, ce):
+            if m.start() <= start:
+                continue
+            if live_triggers(s, start, m.start(), ctx) and live_triggers(s, m.end(), ce, ctx):
+                out.append((start, m.start()))
+                start = m.end()
+        out.append((start, ce))
+    return out
+
+
+def live_triggers(s: Sentence, cs: int, ce: int, ctx: Context) -> list[trig.Trigger]:
+    """Triggers of the clause that report an event here (not a reference back to another one)."""
+    refs = found(s, ctx, "reference_before", cs, ce)
+    return [t for t in found(s, ctx, "@triggers", cs, ce) if not is_reference(refs, t, s, ctx.lang)]
+
+
+def is_reference(refs: list[PhraseMatch], t: trig.Trigger, s: Sentence, lang: str) -> bool:
+    """«عقب الهجوم», «على مصدر القصف», "after the attack": the trigger names another event.
+
+    «ردت على مصادر النيران بقصف ...» is not one: a trigger with the instrumental ب is the
+    action itself.
+    """
+    if lang == "ar":
+        word = next((tok.text for tok in s.toks if tok.start == t.start), "")
+        if word.startswith(("ب", "وب")) and not word.startswith(("بعد", "وبعد")):
+            return False
+        return cue_before(refs, t.start, s, max_words=0) is not None
+    return cue_before(refs, t.start, s, max_words=1) is not None
+
+
+def cue_before(
+    cues: list[PhraseMatch], pos: int, s: Sentence, *, max_words: int
+) -> PhraseMatch | None:
+    for m in cues:
+        if (
+            m.end <= pos
+            and not PUNCT_GAP.search(s.nt.norm, m.end, pos)
+            and words_between(s, m.end, pos) <= max_words
+        ):
+            return m
+    return None
+
+
+def cue_after(
+    cues: list[PhraseMatch], pos: int, s: Sentence, *, max_words: int
+) -> PhraseMatch | None:
+    for m in cues:
+        if (
+            m.start >= pos
+            and not PUNCT_GAP.search(s.nt.norm, pos, m.start)
+            and words_between(s, pos, m.start) <= max_words
+        ):
+            return m
+    return None
+
+
+def words_between(s: Sentence, start: int, end: int) -> int:
+    """How many whole tokens lie in ``[start, end)`` of the normalised sentence."""
+    if "@starts" not in s.found:
+        s.found["@starts"] = [t.start for t in s.toks]
+    starts = s.found["@starts"]
+    first = bisect.bisect_left(starts, start)
+    last = bisect.bisect_left(starts, end)
+    return sum(1 for t in s.toks[first:last] if t.end <= end)
+
+
+def zones(
+    s: Sentence, cs: int, ce: int, ctx: Context
+) -> tuple[list[tuple[int, int]], tuple[int, int] | None, tuple[int, int] | None]:
+    """Reference zones («عقب الهجوم على ...»), the origin zone and the "towards" zone of a clause."""
+    lang, norm = ctx.lang, s.nt.norm
+    toks = [t for t in s.toks if cs <= t.start < ce]
+    triggers = found(s, ctx, "@triggers", cs, ce)
+    cues = found(s, ctx, "reference_before", cs, ce)
+    refs = [
+        (t.start, phrase_end(norm, t.end, ce)) for t in triggers if is_reference(cues, t, s, lang)
+    ]
+    refs = [(min(m.start for m in cues if m.end <= a), b) for a, b in refs]
+    origin = None
+    towards = found(s, ctx, "towards", cs, ce)
+    verbs = found(s, ctx, "active_verbs", cs, ce)
+    for m in found(s, ctx, "origin_before", cs, ce):
+        end = phrase_end(norm, m.end, ce)
+        # the origin phrase ends where the sentence goes on: "towards", a verb, an event word
+        stop = [x.start for x in [*towards, *verbs, *triggers] if m.end < x.start < end]
+        origin = (m.end, min([end, *stop]))
+        break
+    target_zone = None
+    if origin is None:
+        for w in towards:
+            froms = [f for f in found(s, ctx, "origin_from", cs, ce) if f.end <= w.start]
+            if froms and sum(1 for t in toks if froms[-1].end <= t.start < w.start) <= 6:
+                origin = (froms[-1].end, w.start)
+                target_zone = (w.end, phrase_end(norm, w.end, ce))
+                break
+    return refs, origin, target_zone
+
+
+def phrase_end(norm: str, pos: int, limit: int) -> int:
+    m = PUNCT_GAP.search(norm, pos, limit)
+    return m.start() if m else limit
+
+
+def inside(pos: int, zones: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in zones)
+
+
+def norm_pos(s: Sentence, original_pos: int) -> int:
+    """Normalised offset of an offset in the sentence's original text."""
+    return bisect.bisect_left(s.nt.index, original_pos, 0, len(s.nt.norm))

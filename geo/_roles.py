@@ -1,0 +1,132 @@
+"""Who did it and to whom: roles of the actors of one clause. Private to :mod:`geo.extract`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from geo import actors as actors_mod
+from geo import triggers as trig
+from geo._clauses import Context, Sentence, cue_after, cue_before, found, inside
+from geo._spans import PhraseMatch
+
+
+@dataclass(slots=True)
+class Role:
+    actor: actors_mod.Actor
+    start: int  # offsets in the sentence's normalised text
+    end: int
+    role: str  # attacker, target, unknown
+
+
+def find_roles(
+    s: Sentence,
+    cs: int,
+    ce: int,
+    ctx: Context,
+    *,
+    live: list[trig.Trigger],
+    excluded: list[tuple[int, int]],
+    target_zone: tuple[int, int] | None,
+) -> list[Role]:
+    lang = ctx.lang
+    cue = {
+        name: found(s, ctx, name, cs, ce)
+        for name in (
+            "attribution",
+            "attacker_before",
+            "target_before",
+            "target_after",
+            "active_verbs",
+            "passive_after",
+            "between",
+        )
+    }
+    trigger_ends = {t.end for t in live}
+    roles: list[Role] = []
+    outlets = [(m.start, m.end) for m in found(s, ctx, "@outlets")]
+    for m in found(s, ctx, "@actors", cs, ce):
+        if inside(m.start, outlets):
+            continue  # «وفقاً لسنتكوم»: an outlet credited, not an actor of the event
+        if inside(m.start, excluded):
+            continue
+        actor: actors_mod.Actor = m.payload  # type: ignore[assignment]
+        roles.append(
+            Role(actor, m.start, m.end, role_of(s, m, cue, trigger_ends, lang, target_zone))
+        )
+    between = cue["between"]
+    if between and len(roles) >= 2 and all(r.start > between[0].end for r in roles[:2]):
+        roles[0].role, roles[1].role = "attacker", "target"
+    return roles
+
+
+def role_of(
+    s: Sentence,
+    m: PhraseMatch,
+    cue: dict[str, list[PhraseMatch]],
+    trigger_ends: set[int],
+    lang: str,
+    target_zone: tuple[int, int] | None,
+) -> str:
+    if target_zone and target_zone[0] <= m.start < target_zone[1]:
+        return "target"
+    if cue_before(cue["attacker_before"], m.start, s, max_words=0):
+        return "attacker"
+    if cue_after(cue["attribution"], m.end, s, max_words=0) or cue_before(
+        cue["attribution"], m.start, s, max_words=0
+    ):
+        return "speaker"  # "..., the SDF said", «وقالت قسد»: who tells it, not who took part
+    prev = [t for t in s.toks if t.end <= m.start]
+    if lang == "ar" and "ل" in m.prefix:
+        # «قصف مدفعي لقوات النظام»: the agent of a verbal noun; «مواقع للميليشيات»: the owner.
+        return "attacker" if prev and prev[-1].end in trigger_ends else "target"
+    verb_before = cue_before(cue["active_verbs"], m.start, s, max_words=0)
+    target_cue = cue_before(cue["target_before"], m.start, s, max_words=1)
+    if target_cue is not None and not (
+        lang == "ar" and cue_before(cue["active_verbs"], target_cue.start, s, max_words=0)
+    ):
+        return "target"
+    if cue_after(cue["target_after"], m.end, s, max_words=0) or cue_after(
+        cue["passive_after"], m.end, s, max_words=1
+    ):
+        return "target"
+    if lang == "ar":
+        if verb_before or cue_after(cue["active_verbs"], m.end, s, max_words=0):
+            return "attacker"
+        return "unknown"
+    if cue_after(cue["active_verbs"], m.end, s, max_words=3):
+        return "attacker"
+    if cue_before(cue["active_verbs"], m.start, s, max_words=1):
+        return "target"
+    return "unknown"
+
+
+def pick_actors(roles: list[Role], sub: str, ctx: Context, *, trigger_pos: int):
+    attackers = unique(r.actor for r in roles if r.role == "attacker")
+    targets = unique(r.actor for r in roles if r.role == "target")
+    unknown = [r for r in roles if r.role == "unknown"]
+    for r in unknown:
+        if r.actor in attackers or r.actor in targets:
+            continue
+        if not attackers and r.start < trigger_pos:
+            attackers.append(r.actor)
+        elif not targets:
+            targets.append(r.actor)
+    if sub == "Peaceful protest" or sub == "Violent demonstration":
+        crowd = "protesters" if sub == "Peaceful protest" else "rioters"
+        others = [a for a in attackers + targets if a.id != crowd]
+        return ctx.dictionary[crowd], [], (others[0] if others else None), others[1:]
+    targets = [t for t in targets if t not in attackers]
+    if not attackers:
+        unidentified = (
+            "unidentified_military_forces" if sub == trig.AIR else "unidentified_armed_group"
+        )
+        attackers = [ctx.dictionary[unidentified]]
+    return attackers[0], attackers[1:], (targets[0] if targets else None), targets[1:]
+
+
+def unique(items) -> list:
+    out: list = []
+    for x in items:
+        if x not in out:
+            out.append(x)
+    return out
