@@ -181,7 +181,7 @@ event_rows = st.lists(
 )
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(rows=event_rows)
 def test_the_indexed_search_equals_comparing_every_pair(rows: list[dict]) -> None:
     start = pd.Timestamp("2022-10-18")
