@@ -11,13 +11,17 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import pandas as pd
-import pytest
-
-from geo import schema as S
-from geo.store import EventStore, GeoPackageStore
-
 ROOT = Path(__file__).resolve().parent.parent
+# One gazetteer index for the whole test session (and the next runs in this work tree): building it
+# takes half a minute, and every test that geocodes needs the same one. Set before geo is imported.
+os.environ.setdefault("CONFLICTMAP_CACHE_DIR", str(ROOT / ".cache"))
+
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from geo import schema as S  # noqa: E402
+from geo.store import EventStore, GeoPackageStore  # noqa: E402
+
 SHARED = Path(os.environ.get("CONFLICTMAP_SHARED", ROOT.parent / "shared"))
 
 _BASE_EVENT: dict[str, object] = {

@@ -180,8 +180,8 @@ def test_cache_dir_follows_the_environment(tmp_path, monkeypatch):
 
 
 @pytest.fixture(scope="session")
-def full_gazetteer(tmp_path_factory) -> Gazetteer:
-    return Gazetteer.load(cache_dir=tmp_path_factory.getbasetemp() / "gazetteer-cache")
+def full_gazetteer() -> Gazetteer:
+    return Gazetteer.load()
 
 
 def test_full_index_holds_geonames_with_arabic_names(full_gazetteer):

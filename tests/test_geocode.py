@@ -26,10 +26,9 @@ def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 @pytest.fixture(scope="session")
-def geocoder(tmp_path_factory) -> Geocoder:
-    """The full gazetteer (cities500 + sites), built once per session in a temporary cache."""
-    cache = tmp_path_factory.getbasetemp() / "gazetteer-cache"
-    return Geocoder(Gazetteer.load(cache_dir=cache))
+def geocoder() -> Geocoder:
+    """The full gazetteer (cities500 + sites), from the session's cache (tests/conftest.py)."""
+    return Geocoder(Gazetteer.load())
 
 
 def place(ident: str, name_en: str, lat: float, lon: float, *names: str, **kw) -> Place:
