@@ -146,7 +146,11 @@ def test_ordinary_words_are_not_dates(text: str) -> None:
 
 
 def test_several_dates_in_order() -> None:
-    found = dates.find_all(
-        "Clashes on Friday were followed by strikes yesterday.", dateline=SUNDAY
-    )
+    found = dates.find_all("Clashes on Friday were followed by strikes yesterday.", dateline=SUNDAY)
     assert [m.event_date for m in found] == [D(2022, 10, 21), D(2022, 10, 22)]
+
+
+def test_dateparser_fallback_reads_what_our_rules_leave() -> None:
+    pytest.importorskip("dateparser")  # optional: only used when installed
+    m = dates.resolve("Le 21 octobre 2022, des tirs ont eu lieu.", dateline=SUNDAY, lang="en")
+    assert m is not None and m.rule == "dateparser" and m.event_date == D(2022, 10, 21)
