@@ -22,24 +22,14 @@ from geo._spans import NormText, PhraseMatch, Token, normalise, tokens
 # Sentence ends: ., !, ?, ؟, … followed by space/quote/end, unless a lower-case word follows
 # (the full stop of "U.S. forces").
 _SENTENCE_END = re.compile(r"[.!?؟…]+[\"'»”)]*(?=\s+(?![a-z])|\s*$)")
-
-
 _LINE_END_PUNCT = re.compile(r"[.!?؟…:؛]\s*[\"'»”)]*\s*$")
-
-
 _QUESTION = re.compile(r"[?؟]\s*[\"'»”)]*\s*$")
-
-
-PUNCT_GAP = re.compile(r"[,،;؛:()\[\]!?؟.]")
-
-
+PUNCT_GAP = re.compile(r"[,،;؛:()\[\]!?؟.]")  # punctuation that ends a phrase
 # Clause boundaries: "while", "whereas", «في حين», «بينما», «فيما», and a semicolon.
 _CLAUSE_BREAK = {
     "ar": re.compile(r"[،,]?\s*(?<!\w)(?:في حين|بينما|فيما|في الوقت الذي|وفي الاثناء)(?!\w)|[;؛]"),
     "en": re.compile(r"[,;]?\s*(?<!\w)(?:while|whereas|meanwhile)(?!\w)|;", re.IGNORECASE),
 }
-
-
 # A softer boundary, used only when both sides report an event: «، و...», ", and".
 _CONJ_BREAK = {
     "ar": re.compile(r"[،,]\s*(?=و\w)|[،,]\s*(?=كما(?!\w))"),
@@ -52,6 +42,8 @@ _CONJ_BREAK = {
 
 @dataclass(slots=True)
 class Sentence:
+    """One sentence of the report, normalised, with the lexicon matches found in it so far."""
+
     index: int
     start: int  # offsets in the input text
     end: int
@@ -64,6 +56,8 @@ class Sentence:
 
 @dataclass(frozen=True, slots=True)
 class Context:
+    """What one extraction reads with: language, report country and dateline, dictionaries."""
+
     lang: str
     country: str
     dateline: dt.datetime
@@ -94,6 +88,7 @@ def found(s: Sentence, ctx: Context, what: str, cs: int = 0, ce: int | None = No
 
 
 def split_sentences(text: str) -> list[Sentence]:
+    """Sentences of the report, lines without closing punctuation marked as headings."""
     out: list[Sentence] = []
     pos = 0
     for line in text.splitlines(keepends=True):
@@ -224,7 +219,8 @@ def zones(
     refs = [
         (t.start, phrase_end(norm, t.end, ce)) for t in triggers if is_reference(cues, t, s, lang)
     ]
-    refs = [(min(m.start for m in cues if m.end <= a), b) for a, b in refs]
+    # from the cue right before the trigger («عقب», "after") to the end of the phrase
+    refs = [(max(m.start for m in cues if m.end <= a), b) for a, b in refs]
     origin = None
     towards = found(s, ctx, "towards", cs, ce)
     verbs = found(s, ctx, "active_verbs", cs, ce)
@@ -250,8 +246,8 @@ def phrase_end(norm: str, pos: int, limit: int) -> int:
     return m.start() if m else limit
 
 
-def inside(pos: int, zones: list[tuple[int, int]]) -> bool:
-    return any(a <= pos < b for a, b in zones)
+def inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= pos < b for a, b in spans)
 
 
 def norm_pos(s: Sentence, original_pos: int) -> int:

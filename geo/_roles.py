@@ -12,10 +12,12 @@ from geo._spans import PhraseMatch
 
 @dataclass(slots=True)
 class Role:
+    """An actor of a clause and what the words around it say it did."""
+
     actor: actors_mod.Actor
     start: int  # offsets in the sentence's normalised text
     end: int
-    role: str  # attacker, target, unknown
+    role: str  # attacker, target, speaker (only reports it) or unknown
 
 
 def find_roles(
@@ -28,6 +30,7 @@ def find_roles(
     excluded: list[tuple[int, int]],
     target_zone: tuple[int, int] | None,
 ) -> list[Role]:
+    """Every actor of the clause with its role, outlets and excluded zones left out."""
     lang = ctx.lang
     cue = {
         name: found(s, ctx, name, cs, ce)
@@ -100,7 +103,18 @@ def role_of(
     return "unknown"
 
 
-def pick_actors(roles: list[Role], sub: str, ctx: Context, *, trigger_pos: int):
+Actors = tuple[
+    actors_mod.Actor, list[actors_mod.Actor], actors_mod.Actor | None, list[actors_mod.Actor]
+]
+
+
+def pick_actors(roles: list[Role], sub: str, ctx: Context, *, trigger_pos: int) -> Actors:
+    """actor1, its associates, actor2, its associates.
+
+    An actor whose role the words leave open is the doer when it comes before the event word
+    and no doer is named, else the target. With no doer at all, ACLED's unidentified actor.
+    Protests and riots have the crowd as actor1 (and never the civilians they are made of).
+    """
     attackers = unique(r.actor for r in roles if r.role == "attacker")
     targets = unique(r.actor for r in roles if r.role == "target")
     unknown = [r for r in roles if r.role == "unknown"]
@@ -113,7 +127,7 @@ def pick_actors(roles: list[Role], sub: str, ctx: Context, *, trigger_pos: int):
             targets.append(r.actor)
     if sub == "Peaceful protest" or sub == "Violent demonstration":
         crowd = "protesters" if sub == "Peaceful protest" else "rioters"
-        others = [a for a in attackers + targets if a.id != crowd]
+        others = [a for a in attackers + targets if a.id not in (crowd, "civilians")]
         return ctx.dictionary[crowd], [], (others[0] if others else None), others[1:]
     targets = [t for t in targets if t not in attackers]
     if not attackers:
