@@ -17,8 +17,10 @@ gazetteer. How each field is found:
   ``actor1``; with none named, ACLED's unidentified actor (Unidentified Military Forces for air
   strikes, Unidentified Armed Group (<country>) otherwise). Actors inside an origin phrase
   ("fired from areas held by X") situate the fire and are not taken as the doer.
-- **place**: the place phrases of the clause are geocoded (:mod:`geo.geocode`) and the most
-  precise one that is not the origin is the event's place. "from X towards Y" puts the event at
+- **place**: the place phrases of the clause are geocoded (:mod:`geo.geocode`) and the one
+  nearest the event word that is not the origin (a whole region only when nothing finer is
+  named) is the event's place; the report's countries (the ones it names, Syria if none) bound
+  the lookup. "from X towards Y" puts the event at
   Y and ``origin_location`` at X; places in a phrase that refers back to another event («عقب
   الهجوم على ...», "after the attack on ...") are ignored.
 - **date**: the clause's or sentence's own date expression (:mod:`geo.dates`), else the latest
@@ -27,7 +29,12 @@ gazetteer. How each field is found:
   الموقع» repeats the last one), then the publisher.
 - **merging**: mentions of one event across sentences (same type, date, actors, and places within
   5 km) become one event whose evidence lists every sentence. A clause with no resolvable place
-  («في المحافظة») only adds to an event of the same type and named attacker.
+  («في المحافظة») only adds to an event of the same type and named attacker, and "the strike" told
+  again only adds to the event told before it.
+- **speakers**: an actor who only tells the story ("..., the SDF said") is not a party to it.
+
+The steps live in private modules: :mod:`geo._clauses` (sentences, clauses, cues),
+:mod:`geo._roles` (who did what to whom) and :mod:`geo._places` (place phrases, geocoded).
 
 ``evidence`` keeps the original sentences with their character offsets in the input text, one per
 line, as ``[start:end] sentence`` (see :func:`evidence_spans`): readable in any export and parsed
