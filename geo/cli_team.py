@@ -49,8 +49,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     for warning in serve.check(
         replicas=args.replicas,
         database_url=settings.DATABASE_URL,
-        auth=settings.AUTH,
+        auth=auth.auth_mode(settings.AUTH),
         address=args.address,
+        users_file=settings.USERS_FILE,
     ):
         print(f"warning: {warning}", file=sys.stderr)
     if settings.DATABASE_URL:

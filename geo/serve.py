@@ -62,7 +62,14 @@ def plan(*, replicas: int, port: int, address: str, app: Path = APP) -> list[Rep
     ]
 
 
-def check(*, replicas: int, database_url: str | None, auth: str, address: str) -> list[str]:
+def check(
+    *,
+    replicas: int,
+    database_url: str | None,
+    auth: str,
+    address: str,
+    users_file: Path | None = None,
+) -> list[str]:
     """Refuse a deployment that cannot work; return warnings about one that works unsafely."""
     if replicas > 1 and not database_url:
         raise ConflictmapError(
@@ -74,6 +81,11 @@ def check(*, replicas: int, database_url: str | None, auth: str, address: str) -
         warnings.append(
             f"login is off (CONFLICTMAP_AUTH) and the dashboard listens on {address}: anyone "
             "who reaches these ports can edit events. Set CONFLICTMAP_AUTH=users or oidc."
+        )
+    if auth == "users" and users_file is not None and not users_file.exists():
+        warnings.append(
+            f"login is on but there is no users file at {users_file}: nobody can sign in. "
+            "Add one with `conflictmap user add NAME --role editor`."
         )
     return warnings
 

@@ -247,12 +247,7 @@ class PostGISStore:
             )
         self.url = url
         self.schema = schema
-        try:
-            self.migrate()
-        except psycopg.OperationalError as exc:
-            raise StoreError(
-                f"cannot reach the PostGIS store at {without_password(url)}: {exc}"
-            ) from exc
+        self.migrate()
 
     def __repr__(self) -> str:
         return f"PostGISStore({without_password(self.url)!r}, schema={self.schema!r})"
@@ -260,11 +255,16 @@ class PostGISStore:
     # -- plumbing ---------------------------------------------------------------------------------
     def _connect(self) -> psycopg.Connection:
         search_path = self.schema if self.schema == "public" else f"{self.schema},public"
-        return psycopg.connect(
-            self.url,
-            options=f"-c search_path={search_path} -c TimeZone=UTC",
-            application_name="conflictmap",
-        )
+        try:
+            return psycopg.connect(
+                self.url,
+                options=f"-c search_path={search_path} -c TimeZone=UTC",
+                application_name="conflictmap",
+            )
+        except psycopg.OperationalError as exc:
+            raise StoreError(
+                f"cannot reach the PostGIS store at {without_password(self.url)}: {exc}"
+            ) from exc
 
     @contextmanager
     def _transaction(self) -> Iterator[psycopg.Connection]:
@@ -579,8 +579,11 @@ class PostGISStore:
         travel.
         """
         where, params = filters_to_sql(filters)
-        with self._reading() as con:
-            return self._select(con, where, params)
+        try:
+            with self._reading() as con:
+                return self._select(con, where, params)
+        except (psycopg.DataError, psycopg.InternalError) as exc:  # e.g. a drawn area's bad WKT
+            raise StoreError(f"the filters cannot run in the database: {exc}") from exc
 
     def count(self, filters: Filters | None = None) -> int:
         """How many events the filters keep, without loading them."""

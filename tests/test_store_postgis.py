@@ -13,6 +13,7 @@ from conftest import make_events
 
 from geo import schema as S
 from geo.errors import StoreError
+from geo.query import Filters
 from geo.store_postgis import MIGRATIONS, PostGISStore, migration_files
 
 
@@ -79,3 +80,19 @@ def test_an_unreachable_server_is_named_without_its_password() -> None:
 def test_a_schema_name_that_is_not_an_identifier_is_refused() -> None:
     with pytest.raises(StoreError, match="not a usable schema name"):
         PostGISStore("postgresql://127.0.0.1:1/x", schema="x; DROP TABLE events")
+
+
+@pytest.mark.postgis
+def test_a_drawn_area_that_is_not_a_polygon_is_refused_in_a_sentence(
+    postgis_store: PostGISStore,
+) -> None:
+    postgis_store.add(make_events(1))
+    with pytest.raises(StoreError, match="the filters cannot run in the database"):
+        postgis_store.load(Filters(area_wkt="POLYGON ((40 35, 41 35"))
+
+
+@pytest.mark.postgis
+def test_a_server_that_goes_away_after_start_is_named(postgis_store: PostGISStore) -> None:
+    postgis_store.url = "postgresql://conflictmap@127.0.0.1:1/conflictmap_test"  # nobody there
+    with pytest.raises(StoreError, match="cannot reach the PostGIS store"):
+        postgis_store.revision()
