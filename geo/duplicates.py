@@ -5,9 +5,11 @@ Two events are flagged as a probable duplicate pair when all of these hold:
 * their days overlap (the same day, or spans that share a day);
 * they lie within ``radius_km`` (10 km) of each other, measured on the sphere;
 * they have the same sub-event type;
-* they share an actor (either side, primary or associated), names compared loosely: letter case,
-  bracketed suffixes such as ``(2000-)`` or ``(Syria)`` and "Government of X" / "Military Forces
-  of X" / "Police Forces of X" count as one, since ACLED and UCDP name state forces differently;
+* they share an actor (either side, primary or associated), names compared loosely: letter case
+  and bracketed years such as ``(2000-)`` are ignored, and "Government of X" / "Military Forces
+  of X" / "Police Forces of X" count as one (by the country's ISO code where it is known), since
+  ACLED and UCDP name state forces differently
+  (other brackets stay: "Militia (Pro-Iran)" is not "Militia (Pro-Government)");
 * they come from different sources: another dataset (``origin``), or, within our own events
   (hand-coded, extracted, GeoJSON), another set of outlets (``source``). Two ACLED events, or two
   UCDP events, are never paired: each dataset removes its own duplicates, so two of its events
@@ -32,12 +34,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 import shapely
 
 from geo import schema as S
+from geo.formats import ucdp
 
 RADIUS_KM = 10.0
 MAX_SPAN_DAYS = 31
@@ -53,16 +57,24 @@ CURATED_DATASETS = ("acled", "ucdp")
 ORIGIN_RANK = {"hand": 0, "extracted": 1, "acled": 2, "ucdp": 3, "geojson": 4}
 STATUS_RANK = {"reviewed": 0, "draft": 1, "rejected": 2}
 
-_BRACKETS = re.compile(r"\s*\([^)]*\)")
+# Only the years in brackets: "(Pro-Iran)" or "(Syria)" tell actors apart, "(2000-)" does not.
+_YEARS = re.compile(r"\s*\(\s*\d{4}\s*-?\s*(\d{4})?\s*\)")
 _STATE = re.compile(r"^(government|military forces|police forces|armed forces) of (the )?")
 
 
+@lru_cache(maxsize=4096)
 def actor_key(name: str) -> str:
-    """A loose key for an actor name: ``Military Forces of Syria (2000-)`` -> ``state:syria``."""
-    key = _BRACKETS.sub("", name).casefold().strip()
-    key = " ".join(key.split())
+    """A loose key for an actor name: ``Military Forces of Syria (2000-)`` -> ``state:SYR``.
+
+    State forces are keyed by their country's ISO code where the country is known, so that
+    ACLED's "Military Forces of the United States" meets UCDP's "Government of United States of
+    America".
+    """
+    key = " ".join(_YEARS.sub("", name).casefold().split())
     if _STATE.match(key):
-        key = "state:" + _STATE.sub("", key)
+        country = _STATE.sub("", key)
+        found = ucdp.find_country(country)
+        key = "state:" + (found.iso3 if found else country)
     return key
 
 

@@ -98,7 +98,18 @@ def test_acled_and_ucdp_name_the_same_state_forces_differently() -> None:
         ),
     )
     found = duplicates.find(frame)
-    assert list(found["shared_actors"]) == ["state:syria"]
+    assert list(found["shared_actors"]) == ["state:SYR"]
+
+
+def test_actor_names_differ_by_their_qualifier_not_by_their_years() -> None:
+    assert duplicates.actor_key("Military Forces of Syria (2000-)") == "state:SYR"
+    assert duplicates.actor_key("Military Forces of the United States (2021-)") == (
+        duplicates.actor_key("Government of United States of America")
+    )
+    assert duplicates.actor_key("Militia (Pro-Iran)") != duplicates.actor_key(
+        "Militia (Pro-Government)"
+    )
+    assert duplicates.actor_key("QSD: Syrian Democratic Forces") == "qsd: syrian democratic forces"
 
 
 def test_a_span_overlapping_the_day_is_flagged() -> None:

@@ -139,7 +139,8 @@ VIOLENCE: dict[str, tuple[str, str, str]] = {
 }
 WHERE_PREC: dict[str, int] = {"1": 1, "2": 2, "3": 2, "4": 3, "5": 3, "6": 3, "7": 3}
 DATE_PREC: dict[str, int] = {"1": 1, "2": 2, "3": 2, "4": 3, "5": 3}
-# GED country names GeoNames does not know, even with the historical name in brackets removed.
+# Country names GED (and ACLED, last two) write that GeoNames does not know, even with the
+# historical name in brackets removed.
 COUNTRY_NAMES: dict[str, str] = {
     "DR Congo": "Democratic Republic of the Congo",
     "Congo": "Republic of the Congo",
@@ -147,7 +148,10 @@ COUNTRY_NAMES: dict[str, str] = {
     "Kingdom of eSwatini": "Eswatini",
     "Macedonia, FYR": "North Macedonia",
     "United States of America": "United States",
+    "Democratic Republic of Congo": "Democratic Republic of the Congo",
+    "Palestine": "Palestinian Territory",
 }
+_ALIASES = {name.casefold(): ours for name, ours in COUNTRY_NAMES.items()}
 ADJUSTED = "events whose GED low/high estimates did not bracket best; range widened to include it"
 
 _URL = re.compile(r"https?://[^\s\"'<>;,\]\)]+")
@@ -167,16 +171,22 @@ def check_header(header: list[str], *, where: str) -> None:
         )
 
 
+def find_country(name: str) -> S.Country | None:
+    """The country a GED name stands for ("DR Congo (Zaire)", "Russia (Soviet Union)"), if known."""
+    bare = _BRACKETS.sub("", name).strip()
+    return (
+        S.find_country(name)
+        or S.find_country(bare)
+        or S.find_country(_ALIASES.get(bare.casefold(), _ALIASES.get(name.casefold(), "")))
+    )
+
+
 def country_names(names: pd.Series) -> tuple[pd.Series, pd.Series]:
     """GED country names -> (our country name, ISO numeric code or <NA>), one lookup per name."""
     found: dict[str, tuple[str, int | None]] = {}
     for name in names.dropna().unique():
+        country = find_country(name)
         bare = _BRACKETS.sub("", name).strip()
-        country = (
-            S.find_country(name)
-            or S.find_country(bare)
-            or S.find_country(COUNTRY_NAMES.get(bare, COUNTRY_NAMES.get(name, "")))
-        )
         found[name] = (country.name, country.isonumeric) if country else (bare, None)
     ours = names.map(lambda n: found[n][0], na_action="ignore")
     iso = names.map(lambda n: found[n][1], na_action="ignore").astype("Int64")
