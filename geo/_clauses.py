@@ -161,7 +161,7 @@ def live_triggers(s: Sentence, cs: int, ce: int, ctx: Context) -> list[trig.Trig
 def is_reference(refs: list[PhraseMatch], t: trig.Trigger, s: Sentence, lang: str) -> bool:
     """«عقب الهجوم», «على مصدر القصف», "after the attack": the trigger names another event.
 
-    «ردت على مصادر النيران بقصف ...» is not one: a trigger with the instrumental ب is the
+    «ردّت القوات بقصف مواقع ...» is not one: a trigger with the instrumental ب is the
     action itself.
     """
     if lang == "ar":

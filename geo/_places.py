@@ -135,7 +135,7 @@ def place_phrases(
 def geocode_phrase(s: Sentence, start: int, end: int, ctx: Context) -> Any | None:
     """The longest reading of a phrase that the gazetteer knows.
 
-    Words are dropped from the right («حقل العمر النفطي الذي» -> «حقل العمر النفطي»); a reading
+    Words are dropped from the right («حقل كونيكو للغاز الذي» -> «حقل كونيكو للغاز»); a reading
     may also start at a later place word («... غربي نهر الفرات» -> «غربي نهر الفرات») but never
     at a bare name inside the phrase, which would read «الفرات» out of «نهر الفرات». Readings
     made only of generic words («المدينة», "the area") are never looked up.

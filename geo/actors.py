@@ -1,7 +1,7 @@
 """Actor dictionary: canonical ACLED-style actors, their types, and finding them in text.
 
 >>> from geo import actors
->>> [m.name for m in actors.resolve("ردت قوات التحالف الدولي على مواقع للميليشيات الإيرانية", lang="ar")]
+>>> [m.name for m in actors.resolve("قصفت طائرات التحالف الدولي مواقع للميليشيات الإيرانية", lang="ar")]
 ['Global Coalition Against Daesh', 'Militia (Pro-Iran)']
 
 The dictionary lives in ``data/actors.yaml`` (names, ACLED actor types, Arabic and English

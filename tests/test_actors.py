@@ -73,7 +73,7 @@ def test_english_aliases_resolve_to_acled_names(text: str, expected: str) -> Non
 
 
 def test_clitics_do_not_hide_an_actor_and_are_reported() -> None:
-    found = actors.resolve("واستهدفت مقار تابعة للميليشيات الإيرانية وبالقوات الأمريكية", lang="ar")
+    found = actors.resolve("وقصفت مواقع تابعة للميليشيات الإيرانية وبالقوات الأمريكية", lang="ar")
     assert [(m.id, m.prefix) for m in found] == [
         ("pro_iran_militia", "ل"),
         ("us_forces", "وب"),
