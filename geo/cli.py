@@ -16,9 +16,10 @@ import pandas as pd
 
 from geo import cli_extract, cli_interop, cli_team, settings
 from geo import schema as S
-from geo.errors import ConflictmapError, ValidationError
+from geo.errors import ConflictmapError, Problem, ValidationError
 from geo.export import FORMATS, export, get_format
 from geo.formats import handcoded
+from geo.geocode import fill_coordinates, lacks_coordinates
 from geo.query import Filters
 from geo.store import EventStore, GeoPackageStore, open_store
 
@@ -29,11 +30,21 @@ def bundled_event_files() -> list[Path]:
 
 
 def read_event_files(paths: Sequence[Path]) -> pd.DataFrame:
-    """Validate each file on its own (errors name the file), then concatenate."""
+    """Geocode and validate each file on its own (errors name the file), then concatenate."""
     frames = []
     for path in paths:
         frame = handcoded.read(path)
-        frames.append(S.validate(frame, what=f"file {path}"))
+        unplaced: list[Problem] = []
+        if lacks_coordinates(frame):
+            frame, unplaced = fill_coordinates(frame)
+            frame = frame.drop(index=[p.row for p in unplaced])
+        try:
+            typed = S.validate(frame, what=f"file {path}")
+        except ValidationError as exc:
+            raise ValidationError(unplaced + exc.problems, what=f"file {path}") from None
+        if unplaced:
+            raise ValidationError(unplaced, what=f"file {path}")
+        frames.append(typed)
     if not frames:
         return S.empty_frame()
     return pd.concat(frames, ignore_index=True)

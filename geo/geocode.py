@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from geo.errors import Problem
 from geo.gazetteer import AREA_KINDS, Gazetteer, Place, find_country
 from geo.text import (
     EN_ARTICLES,
@@ -695,14 +696,26 @@ def geocode(
 
 
 # --- geocoding imported rows -------------------------------------------------------------------
+def lacks_coordinates(frame: pd.DataFrame) -> bool:
+    """True when some row names a place but has no coordinates: cheap, loads no gazetteer."""
+    from geo.schema import LATITUDE, LOCATION, LONGITUDE
+
+    if LOCATION not in frame.columns or frame.empty:
+        return False
+    named = frame[LOCATION].notna()
+    if LATITUDE not in frame.columns or LONGITUDE not in frame.columns:
+        return bool(named.any())
+    return bool((named & (frame[LATITUDE].isna() | frame[LONGITUDE].isna())).any())
+
+
 def fill_coordinates(
     frame: pd.DataFrame, *, geocoder: Geocoder | None = None
-) -> tuple[pd.DataFrame, list[str]]:
+) -> tuple[pd.DataFrame, list[Problem]]:
     """Give coordinates to the rows that have a ``location`` but no latitude/longitude.
 
     Sets latitude, longitude, geo_precision and place_id (and admin1/admin2/country/iso where
     empty) on a copy of ``frame``; rows that already have coordinates are left as they are.
-    Returns the copy and one sentence per row that could not be resolved, naming the row.
+    Returns the copy and one :class:`~geo.errors.Problem` per row that could not be resolved.
     """
     import pandas as pd
 
@@ -728,7 +741,7 @@ def fill_coordinates(
             out[column] = pd.Series([None] * len(out), index=out.index, dtype="object")
         elif column not in (GEO_PRECISION, ISO):
             out[column] = out[column].astype("object")
-    problems: list[str] = []
+    problems: list[Problem] = []
     if LOCATION not in out.columns:
         return out, problems
     todo = out[LOCATION].notna() & (out[LATITUDE].isna() | out[LONGITUDE].isna())
@@ -745,7 +758,7 @@ def fill_coordinates(
             country = str(int(out.at[label, ISO]))
         result = coder.geocode(location, country=country)
         if not result.matched:
-            problems.append(f"row {label}, column {LOCATION}: {location!r} - {result.reason}")
+            problems.append(Problem(label, LOCATION, f"{location!r} - {result.reason}"))
             continue
         out.at[label, LATITUDE] = result.latitude
         out.at[label, LONGITUDE] = result.longitude

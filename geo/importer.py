@@ -48,6 +48,7 @@ from geo.formats.rows import (
     read_csv_rows,
 )
 from geo.formats.values import neutralise_formulas
+from geo.geocode import fill_coordinates, lacks_coordinates
 from geo.store import EventStore
 
 Format = Literal["acled", "ucdp", "geojson", "gpkg", "handcoded"]
@@ -337,6 +338,11 @@ def _check(
     problems = list(reader_problems)
     unreadable = {p.row for p in reader_problems}
     todo = events.drop(index=[r for r in unreadable if r in events.index])
+    if lacks_coordinates(todo):
+        # Events that name a place but carry no coordinates are placed by the offline gazetteer.
+        todo, unplaced = fill_coordinates(todo)
+        problems.extend(unplaced)
+        todo = todo.drop(index=[p.row for p in unplaced])
     try:
         return _validate(todo, unknown=unknown, now=now, what=what), problems
     except ValidationError as exc:

@@ -34,7 +34,7 @@ _BASE_EVENT: dict[str, object] = {
     S.ACTOR2: "QSD: Syrian Democratic Forces",
     S.INTER2: "Rebel group",
     S.COUNTRY: "Syria",
-    S.ADMIN1: "Deir ez-Zor",
+    S.ADMIN1: "Deir-ez-Zor",
     S.LOCATION: "Mayadin",
     S.LATITUDE: 35.01982,
     S.LONGITUDE: 40.45154,

@@ -165,3 +165,27 @@ def test_a_csv_export_cannot_run_formulas_in_a_spreadsheet(tmp_path: Path) -> No
     assert row["notes"] == '\'=HYPERLINK("http://evil.example","click")'
     assert row["actor2"] == "'@someone"
     assert row["longitude"] == "-0.5"  # numbers are not formulas
+
+
+def test_add_places_events_that_name_a_place_but_have_no_coordinates(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    events = make_events(3, latitude=None, longitude=None, geo_precision=None, admin1=None)
+    events[S.LOCATION] = ["الميادين", "near Albukamal", "Xyzzyville"]
+    path = write_csv(tmp_path / "named.csv", events)
+    store_path = tmp_path / "s.gpkg"
+    assert main(["--store", str(store_path), "add", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "row 4, column location: 'Xyzzyville' - no candidate" in err
+    assert "column latitude" not in err  # the place is the problem, not the coordinates
+
+    write_csv(path, events.iloc[:2])
+    assert main(["--store", str(store_path), "add", str(path)]) == 0
+    stored = GeoPackageStore(store_path).load().set_index(S.LOCATION)
+    mayadin = stored.loc["الميادين"]
+    assert km_between((mayadin[S.LATITUDE], mayadin[S.LONGITUDE]), FOUNDING_PLACES["Mayadin"]) < 5
+    assert mayadin[S.GEO_PRECISION] == 1 and mayadin[S.PLACE_ID] == "geonames:173480"
+    near = stored.loc["near Albukamal"]
+    assert km_between((near[S.LATITUDE], near[S.LONGITUDE]), (34.4523, 40.9185)) < 5
+    assert near[S.GEO_PRECISION] == 2  # "near X" is coded at X with precision 2
+    assert near[S.ADMIN1] == "Deir-ez-Zor"

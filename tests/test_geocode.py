@@ -251,7 +251,9 @@ def test_fill_coordinates_geocodes_rows_without_coordinates(geocoder):
     assert (out.loc[2, "latitude"], out.loc[2, "longitude"]) == (36.0, 37.0)  # left as it was
     assert out.loc[2, "admin1"] == "Kept"
     assert pd.isna(out.loc[1, "latitude"])
-    assert problems == ["row 1, column location: 'Xyzzyville' - no candidate in the gazetteer"]
+    assert [str(p) for p in problems] == [
+        "row 1, column location: 'Xyzzyville' - no candidate in the gazetteer"
+    ]
     assert frame.loc[0, "latitude"] is None or pd.isna(frame.loc[0, "latitude"])  # input intact
 
 

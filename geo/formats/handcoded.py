@@ -104,6 +104,8 @@ def read_csv(path: str | Path) -> pd.DataFrame:
         records.append(row)
         lines.append(line)
     frame = pd.DataFrame(records, columns=header, dtype=object)
+    # An empty cell is a missing value, as in every spreadsheet.
+    frame = frame.where(frame.apply(lambda column: column.str.strip() != ""), None)
     frame.index = pd.Index(lines)
     return frame
 
