@@ -10,6 +10,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from dashboard import mapview
 from geo import schema as S
 from geo import settings
 from geo.cli import default_store
@@ -41,6 +42,17 @@ def _events(target: str, revision: int) -> gpd.GeoDataFrame:
 def events() -> gpd.GeoDataFrame:
     """Every stored event, reloaded only when the store's revision changed."""
     return _events(store_target(), store().revision())
+
+
+@st.cache_resource(show_spinner="Preparing the map…", max_entries=2)
+def _texts(target: str, revision: int) -> pd.Series:
+    # A resource, not data: shared read-only by every session, never copied on each rerun.
+    return mapview.event_texts(_events(target, revision))
+
+
+def event_texts() -> pd.Series:
+    """Tooltip and popup of every stored event (see :func:`dashboard.mapview.event_texts`)."""
+    return _texts(store_target(), store().revision())
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

@@ -18,6 +18,7 @@ import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import folium
 import folium.plugins
@@ -86,6 +87,14 @@ def shape_svg(style: TypeStyle, size: int) -> str:
 
 
 # --- escaping -------------------------------------------------------------------------------------
+@lru_cache(maxsize=200_000)
+def _esc_text(text: str) -> str:
+    text = html.escape(text, quote=True)
+    for char, ref in (("{", "&#123;"), ("}", "&#125;"), ("`", "&#96;"), ("$", "&#36;")):
+        text = text.replace(char, ref)
+    return text.replace("\\", "&#92;")
+
+
 def esc(value: object) -> str:
     """Text for HTML: escaped, empty for missing values.
 
@@ -97,10 +106,8 @@ def esc(value: object) -> str:
         return ""
     if isinstance(value, float) and math.isnan(value):
         return ""
-    text = html.escape(str(value), quote=True)
-    for char, ref in (("{", "&#123;"), ("}", "&#125;"), ("`", "&#96;"), ("$", "&#36;")):
-        text = text.replace(char, ref)
-    return text.replace("\\", "&#92;")
+    # Event columns repeat a few thousand values over millions of rows: escape each once.
+    return _esc_text(str(value))
 
 
 def _date(value: object) -> str:
@@ -148,7 +155,21 @@ def source_links(urls: object) -> str:
     return " ".join(anchors)
 
 
-def popup_html(event: pd.Series | dict) -> str:
+@dataclass(frozen=True)
+class PopupParts:
+    """A popup as escaped HTML fragments: title, subtitle, labelled rows and a footer.
+
+    :func:`render_popup` (Python) and the ``popup`` function of :class:`EventMarkers` (JavaScript)
+    put the same fragments into the same markup; only fragments ever hold event text.
+    """
+
+    title: str
+    subtitle: str
+    rows: tuple[tuple[str, str], ...]
+    footer: str
+
+
+def popup_parts(event: pd.Series | dict) -> PopupParts:
     """Everything an analyst needs to judge one event, every text escaped."""
     e = event
     date = _date(e[S.EVENT_DATE])
@@ -162,29 +183,39 @@ def popup_html(event: pd.Series | dict) -> str:
     if geo:
         place += f' <span class="cm-muted">(precision: {esc(geo)})</span>'
     fatalities = e[S.FATALITIES]
-    parts = [
-        f'<div class="cm-title">{esc(e[S.SUB_EVENT_TYPE])}</div>',
-        f'<div class="cm-muted">{esc(e[S.EVENT_TYPE])}</div>',
-        _row("Date", when),
-        _row("Actor 1", _actor(e[S.ACTOR1], e[S.ASSOC_ACTOR_1], e[S.INTER1])),
-    ]
+    rows = [("Date", when), ("Actor 1", _actor(e[S.ACTOR1], e[S.ASSOC_ACTOR_1], e[S.INTER1]))]
     if _present(e[S.ACTOR2]):
-        parts.append(_row("Actor 2", _actor(e[S.ACTOR2], e[S.ASSOC_ACTOR_2], e[S.INTER2])))
-    parts.append(_row("Place", place))
+        rows.append(("Actor 2", _actor(e[S.ACTOR2], e[S.ASSOC_ACTOR_2], e[S.INTER2])))
+    rows.append(("Place", place))
     if _present(e[S.ORIGIN_LOCATION]):
-        parts.append(_row("Fire from", esc(e[S.ORIGIN_LOCATION])))
-    parts.append(_row("Fatalities", esc(fatalities) if _present(fatalities) else "not reported"))
+        rows.append(("Fire from", esc(e[S.ORIGIN_LOCATION])))
+    rows.append(("Fatalities", esc(fatalities) if _present(fatalities) else "not reported"))
     if _present(e[S.NOTES]):
-        parts.append(_row("Notes", f'<span class="cm-text">{esc(e[S.NOTES])}</span>'))
+        rows.append(("Notes", f'<span class="cm-text">{esc(e[S.NOTES])}</span>'))
     if _present(e[S.EVIDENCE]):
-        parts.append(
-            _row("Evidence", f'<span class="cm-text" dir="auto">{esc(e[S.EVIDENCE])}</span>')
-        )
-    sources = esc(e[S.SOURCE])
+        rows.append(("Evidence", f'<span class="cm-text" dir="auto">{esc(e[S.EVIDENCE])}</span>'))
     links = source_links(e[S.SOURCE_URL])
-    parts.append(_row("Sources", sources + (f"<br>{links}" if links else "")))
-    parts.append(f'<div class="cm-muted cm-id">{esc(e[S.EVENT_ID])} · {esc(e[S.STATUS])}</div>')
-    return '<div class="cm-popup">' + "".join(parts) + "</div>"
+    rows.append(("Sources", esc(e[S.SOURCE]) + (f"<br>{links}" if links else "")))
+    return PopupParts(
+        title=esc(e[S.SUB_EVENT_TYPE]),
+        subtitle=esc(e[S.EVENT_TYPE]),
+        rows=tuple(rows),
+        footer=f"{esc(e[S.EVENT_ID])} · {esc(e[S.STATUS])}",
+    )
+
+
+def render_popup(parts: PopupParts) -> str:
+    body = "".join(_row(label, fragment) for label, fragment in parts.rows)
+    return (
+        f'<div class="cm-popup"><div class="cm-title">{parts.title}</div>'
+        f'<div class="cm-muted">{parts.subtitle}</div>{body}'
+        f'<div class="cm-muted cm-id">{parts.footer}</div></div>'
+    )
+
+
+def popup_html(event: pd.Series | dict) -> str:
+    """The popup of one event as HTML (the details panel shows the same)."""
+    return render_popup(popup_parts(event))
 
 
 def tooltip_html(event: pd.Series | dict) -> str:
@@ -212,28 +243,49 @@ def _json_for_script(value: object) -> str:
 
 # --- Leaflet elements -----------------------------------------------------------------------------
 class EventMarkers(MacroElement):
-    """The markers of many events, added to the parent layer (a feature group or a cluster)."""
+    """The markers of many events, added to the parent layer (a feature group or a cluster).
+
+    The browser receives one table of distinct HTML fragments and, per event, the positions of
+    its fragments in that table: actor names, places, types and dates repeat across thousands of
+    events, so this is several times smaller than a popup per event. Popups are assembled only
+    when opened.
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         (function (target) {
             var icons = {{ this.icons_json }};
+            var sizes = {{ this.sizes_json }};
+            var S = {{ this.strings_json }};
             var rows = {{ this.rows_json }};
+            // Row: lat, lon, size, tooltip, title, subtitle, footer, then label/fragment pairs.
+            function popup(r) {
+                var h = '<div class="cm-popup"><div class="cm-title">' + S[r[4]] +
+                    '</div><div class="cm-muted">' + S[r[5]] + '</div>';
+                for (var k = 7; k < r.length; k += 2) {
+                    h += '<div class="cm-row"><span class="cm-label">' + S[r[k]] + '</span> ' +
+                        S[r[k + 1]] + '</div>';
+                }
+                return h + '<div class="cm-muted cm-id">' + S[r[6]] + '</div></div>';
+            }
             for (var i = 0; i < rows.length; i++) {
                 var r = rows[i];
+                var px = sizes[r[2]];
                 var marker = L.marker([r[0], r[1]], {
                     icon: L.divIcon({
                         className: "cm-event",
                         html: icons[r[2]],
-                        iconSize: [r[3], r[3]],
-                        iconAnchor: [r[3] / 2, r[3] / 2],
-                        popupAnchor: [0, -r[3] / 2]
+                        iconSize: [px, px],
+                        iconAnchor: [px / 2, px / 2],
+                        popupAnchor: [0, -px / 2]
                     }),
                     riseOnHover: true
                 });
-                marker.bindTooltip(r[4], {direction: "top", offset: [0, -r[3] / 2]});
-                marker.bindPopup(r[5], {maxWidth: 380, minWidth: 260});
+                marker.cmRow = r;
+                marker.bindTooltip(S[r[3]], {direction: "top", offset: [0, -px / 2]});
+                marker.bindPopup(function (layer) { return popup(layer.cmRow); },
+                                 {maxWidth: 380, minWidth: 260});
                 target.addLayer(marker);
             }
         })({{ this._parent.get_name() }});
@@ -241,26 +293,44 @@ class EventMarkers(MacroElement):
         """
     )
 
-    def __init__(self, events: pd.DataFrame, style: TypeStyle) -> None:
+    def __init__(
+        self, events: pd.DataFrame, style: TypeStyle, *, parts: pd.Series | None = None
+    ) -> None:
         super().__init__()
         self._name = "EventMarkers"
-        sizes = _size_index(events[S.FATALITIES])
-        self.icons_json = _json_for_script([shape_svg(style, s) for s in SIZES])
         self.count = len(events)
-        rows = [
-            [
-                round(float(lat), 6),
-                round(float(lon), 6),
-                int(size),
-                SIZES[int(size)],
-                tooltip_html(rec),
-                popup_html(rec),
-            ]
-            for lat, lon, size, rec in zip(
-                events[S.LATITUDE], events[S.LONGITUDE], sizes, _records(events), strict=True
-            )
-        ]
+        if parts is None:
+            parts = event_texts(events)
+        strings: dict[str, int] = {}
+
+        def at(text: str) -> int:
+            return strings.setdefault(text, len(strings))
+
+        rows = []
+        sizes = _size_index(events[S.FATALITIES])
+        lats = events[S.LATITUDE].to_numpy(dtype="float64").round(6).tolist()
+        lons = events[S.LONGITUDE].to_numpy(dtype="float64").round(6).tolist()
+        for lat, lon, size, (tip, p) in zip(lats, lons, sizes.tolist(), parts, strict=True):
+            row = [lat, lon, size, at(tip), at(p.title), at(p.subtitle), at(p.footer)]
+            for label, fragment in p.rows:
+                row += [at(label), at(fragment)]
+            rows.append(row)
+        self.icons_json = _json_for_script([shape_svg(style, s) for s in SIZES])
+        self.sizes_json = _json_for_script(list(SIZES))
+        self.strings_json = _json_for_script(list(strings))
         self.rows_json = _json_for_script(rows)
+
+
+def event_texts(events: pd.DataFrame) -> pd.Series:
+    """(tooltip, popup parts) per event, aligned with ``events``: the costly part of the markers.
+
+    The dashboard computes these once per store revision and passes them to :func:`event_layers`.
+    """
+    return pd.Series(
+        [(tooltip_html(rec), popup_parts(rec)) for rec in _records(events)],
+        index=events.index,
+        dtype=object,
+    )
 
 
 class DirectionArrows(MacroElement):
@@ -451,11 +521,13 @@ def event_layers(
     heat: bool = False,
     arrows: bool = True,
     cluster_min: int = CLUSTER_MIN,
+    texts: pd.Series | None = None,
 ) -> list[folium.FeatureGroup]:
     """One feature group per event type present, then the directions of fire and the heat map.
 
     Events without coordinates are left out (drafts waiting for the geocoder). A type with more than
-    ``cluster_min`` events is clustered; zooming in splits the clusters.
+    ``cluster_min`` events is clustered; zooming in splits the clusters. ``texts`` are the
+    events' :func:`event_texts` when already computed (indexed like ``events``).
     """
     located = events.loc[events[S.LATITUDE].notna() & events[S.LONGITUDE].notna()]
     groups: list[folium.FeatureGroup] = []
@@ -470,7 +542,8 @@ def event_layers(
                 control=False, options={"maxClusterRadius": 45, "chunkedLoading": True}
             )
             holder.add_to(group)
-        EventMarkers(chosen, style_of(event_type)).add_to(holder)
+        parts = texts.loc[chosen.index] if texts is not None else None
+        EventMarkers(chosen, style_of(event_type), parts=parts).add_to(holder)
         groups.append(group)
     if arrows:
         directed = DirectionArrows(located)

@@ -9,12 +9,7 @@ page is saved in artifacts/ (git-ignored).
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -24,6 +19,7 @@ import pytest
 from conftest import make_event
 
 from dashboard import assets
+from dashboard.devserver import running_dashboard
 from geo import schema as S
 from geo.cli import bundled_event_files, read_event_files
 from geo.query import Filters, apply
@@ -46,12 +42,6 @@ if not assets.installed():
     pytest.skip("map assets are not installed (make assets)", allow_module_level=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("browser") / "events.gpkg"
@@ -72,42 +62,8 @@ def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(store_path: Path) -> Iterator[str]:
-    port = _free_port()
-    env = {
-        **os.environ,
-        "CONFLICTMAP_STORE": str(store_path),
-        "CONFLICTMAP_OFFLINE": "1",
-        "CONFLICTMAP_TILES": "none",
-    }
-    env.pop("CONFLICTMAP_DATABASE_URL", None)
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
-        "--server.headless", "true", "--server.port", str(port),
-        "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    proc = subprocess.Popen(
-        cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    out = proc.stdout.read() if proc.stdout else ""
-                    pytest.fail(f"streamlit did not start:\n{out[-3000:]}")
-                time.sleep(0.3)
+    with running_dashboard(store_path) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 @pytest.fixture(scope="module")

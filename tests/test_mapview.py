@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 
 import pandas as pd
 import pytest
@@ -27,16 +29,20 @@ def founding() -> pd.DataFrame:
     return read_event_files(bundled_event_files())
 
 
-def rows_of(group) -> list[list]:
-    """The marker rows a feature group sends to the browser, decoded from its script."""
+def markers_of(group) -> list[mapview.EventMarkers]:
     out = []
     stack = list(group._children.values())
     while stack:
         child = stack.pop()
         if isinstance(child, mapview.EventMarkers):
-            out.extend(json.loads(child.rows_json))
+            out.append(child)
         stack.extend(getattr(child, "_children", {}).values())
     return out
+
+
+def rows_of(group) -> list[list]:
+    """The marker rows a feature group sends to the browser, decoded from its script."""
+    return [row for m in markers_of(group) for row in json.loads(m.rows_json)]
 
 
 def test_founding_events_are_drawn_one_marker_each_in_layers_by_type(founding) -> None:
@@ -147,7 +153,7 @@ def test_marker_size_grows_with_fatalities() -> None:
         make_event(event_id="some", fatalities=4),
         make_event(event_id="many", fatalities=150),
     )
-    sizes = [r[3] for r in rows_of(mapview.event_layers(events, arrows=False)[0])]
+    sizes = [r[2] for r in rows_of(mapview.event_layers(events, arrows=False)[0])]
     assert len(set(sizes)) == 3
 
 
@@ -186,3 +192,30 @@ def test_offline_links_point_at_the_app_itself(founding) -> None:
     assert all(link.startswith("/app/static/vendor/") for link in links), links
     for link in links:
         assert (assets.VENDOR_DIR / link.removeprefix("/app/static/vendor/")).is_file(), link
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_popups_built_in_the_browser_equal_the_python_ones(founding, tmp_path) -> None:
+    """Run the markers' script under node with a stand-in Leaflet and open every popup."""
+    events = pd.concat(
+        [founding, frame(make_event(event_id="x9", notes=HOSTILE_NOTE, evidence="نص عربي"))]
+    )
+    (group, *_rest) = mapview.event_layers(events, arrows=False)
+    (markers,) = markers_of(group)
+    script = markers._template.module.script(markers).replace(markers._parent.get_name(), "target")
+    stub = """
+    var opened = [];
+    var L = {
+      divIcon: function (o) { return o; },
+      marker: function (at, o) {
+        return { bindTooltip: function () {}, bindPopup: function (f) { this.f = f; } };
+      }
+    };
+    var target = { addLayer: function (m) { opened.push(m.f(m)); } };
+    """
+    (tmp_path / "run.js").write_text(stub + script + "\nconsole.log(JSON.stringify(opened));")
+    out = subprocess.run(["node", str(tmp_path / "run.js")], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    in_browser = json.loads(out.stdout)
+    chosen = events.loc[events[S.EVENT_TYPE] == "Explosions/Remote violence"]
+    assert in_browser == [mapview.popup_html(e) for _, e in chosen.iterrows()]

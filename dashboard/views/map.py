@@ -122,7 +122,7 @@ with map_col:
         tiles=settings.TILES,
         outlines=data.outlines(settings.BOUNDARIES),
     )
-    groups = mapview.event_layers(shown, heat=heat)
+    groups = mapview.event_layers(shown, heat=heat, texts=data.event_texts())
     assets.localise(base, *groups, base_path=st.get_option("server.baseUrlPath") or "")
     st_folium(
         base,
