@@ -75,6 +75,7 @@ def measure(text: str, repeat: int) -> tuple[float, float, float, float, float, 
     return (
         statistics.median(ms),
         p90,
+        statistics.median(cpu) * 1000,
         geocoder.seconds * 1000 / repeat,
         validate.seconds * 1000 / repeat,
         n,
