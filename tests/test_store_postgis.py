@@ -55,7 +55,7 @@ def test_the_events_table_has_a_spatial_and_a_date_index(postgis_store: PostGISS
     definitions = list(indexes.values())
     assert any("USING gist (geom)" in d for d in definitions)
     assert any("(event_date)" in d and "btree" in d for d in definitions)
-    assert any("USING gist (daterange(event_date" in d for d in definitions)
+    assert any("USING spgist (daterange(event_date" in d for d in definitions)
 
 
 @pytest.mark.postgis
