@@ -286,12 +286,12 @@ class PostGISStore:
         """
         applied: list[str] = []
         with self._connect() as con:
-            con.execute(
-                sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(self.schema))
-            )
             # One migrator per schema at a time: replicas starting together wait for the first.
             con.execute(
                 "SELECT pg_advisory_xact_lock(hashtext('conflictmap:' || %s))", (self.schema,)
+            )
+            con.execute(
+                sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(self.schema))
             )
             _require_postgis(con)
             con.execute(

@@ -5,6 +5,8 @@ The behaviour both stores share is tested once, against both, in test_store.py.
 
 from __future__ import annotations
 
+import threading
+import uuid
 from pathlib import Path
 
 import psycopg
@@ -96,3 +98,30 @@ def test_a_server_that_goes_away_after_start_is_named(postgis_store: PostGISStor
     postgis_store.url = "postgresql://conflictmap@127.0.0.1:1/conflictmap_test"  # nobody there
     with pytest.raises(StoreError, match="cannot reach the PostGIS store"):
         postgis_store.revision()
+
+
+@pytest.mark.postgis
+def test_replicas_opening_a_new_database_together_migrate_it_once(postgis_url: str) -> None:
+    schema = f"test_race_{uuid.uuid4().hex[:12]}"
+    start = threading.Barrier(4)
+    opened: list[object] = []
+
+    def open_store() -> None:
+        start.wait()
+        try:
+            opened.append(PostGISStore(postgis_url, schema=schema))
+        except Exception as exc:  # the test reports what went wrong
+            opened.append(exc)
+
+    threads = [threading.Thread(target=open_store) for _ in range(4)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert all(isinstance(s, PostGISStore) for s in opened), opened
+        names = [name for name, _ in migration_files()]
+        assert opened[0].migrations_applied() == names  # each once: the names are a primary key
+    finally:
+        with psycopg.connect(postgis_url, autocommit=True) as con:
+            con.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
