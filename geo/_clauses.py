@@ -17,7 +17,7 @@ from typing import Any
 from geo import actors as actors_mod
 from geo import dates as dates_mod
 from geo import triggers as trig
-from geo._spans import NormText, PhraseMatch, Token, normalise, tokens
+from geo._spans import NormText, PhraseMatch, Token, normalise, tokens, word_forms
 
 # Sentence ends: ., !, ?, ؟, … followed by space/quote/end, unless a lower-case word follows
 # (the full stop of "U.S. forces").
@@ -73,14 +73,17 @@ def found(s: Sentence, ctx: Context, what: str, cs: int = 0, ce: int | None = No
     """
     if what not in s.found:
         norm, toks, lang = s.nt.norm, s.toks, ctx.lang
+        if "@forms" not in s.found:
+            s.found["@forms"] = word_forms(toks)
+        forms = s.found["@forms"]
         if what == "@triggers":
-            s.found[what] = ctx.lexicon.triggers(norm, toks, lang=lang)
+            s.found[what] = ctx.lexicon.triggers(norm, toks, lang=lang, forms=forms)
         elif what == "@actors":
-            s.found[what] = ctx.dictionary.matches(norm, toks, lang=lang)
+            s.found[what] = ctx.dictionary.matches(norm, toks, lang=lang, forms=forms)
         elif what == "@outlets":
-            s.found[what] = ctx.lexicon.named("outlets", norm, toks, lang=lang)
+            s.found[what] = ctx.lexicon.named("outlets", norm, toks, lang=lang, forms=forms)
         else:
-            s.found[what] = ctx.lexicon.find(what, norm, toks, lang=lang)
+            s.found[what] = ctx.lexicon.find(what, norm, toks, lang=lang, forms=forms)
     items = s.found[what]
     if ce is None:
         return items

@@ -81,17 +81,27 @@ def fold_char(ch: str) -> str:
     return _FOLD.get(ch, ch).lower()
 
 
+_TABLE = str.maketrans({**_FOLD, **dict.fromkeys(_DROP)})
+
+
 def normalise(text: str) -> NormText:
     """Fold ``text`` for matching, keeping offsets into the original."""
+    folded = text.translate(_TABLE)
+    norm = folded.lower()
+    if len(norm) == len(folded):  # lower() kept every character one character
+        if len(folded) == len(text):
+            index: tuple[int, ...] = tuple(range(len(text) + 1))
+        else:
+            index = (*(pos for pos, ch in enumerate(text) if ch not in _DROP), len(text))
+        return NormText(text, norm, index)
     out: list[str] = []
-    index: list[int] = []
+    offsets: list[int] = []
     for pos, ch in enumerate(text):
-        folded = fold_char(ch)
-        for piece in folded:
+        for piece in fold_char(ch):
             out.append(piece)
-            index.append(pos)
-    index.append(len(text))
-    return NormText(text, "".join(out), tuple(index))
+            offsets.append(pos)
+    offsets.append(len(text))
+    return NormText(text, "".join(out), tuple(offsets))
 
 
 def fold(text: str) -> str:
@@ -153,6 +163,11 @@ def clitic_forms(word: str) -> tuple[tuple[str, str], ...]:
     return tuple(dict.fromkeys(forms))
 
 
+def word_forms(toks: list[Token]) -> frozenset[str]:
+    """Every reading of every token (see :func:`clitic_forms`), to rule out indexes quickly."""
+    return frozenset(form for t in toks for form, _ in clitic_forms(t.text))
+
+
 @dataclass(frozen=True, slots=True)
 class PhraseMatch:
     start: int  # offsets in the normalised text, proclitics included
@@ -177,9 +192,16 @@ class PhraseIndex:
                 self._by_first.setdefault(words[0], []).append((words, payload))
         for entries in self._by_first.values():
             entries.sort(key=lambda e: -len(e[0]))
+        self._first_words = frozenset(self._by_first)
 
-    def find(self, norm: str, toks: list[Token] | None = None) -> list[PhraseMatch]:
+    def find(
+        self, norm: str, toks: list[Token] | None = None, *, forms: frozenset[str] | None = None
+    ) -> list[PhraseMatch]:
+        """Matches in ``norm``; ``forms`` (:func:`word_forms` of ``toks``), when given, lets a
+        text that holds no phrase's first word be passed over at once."""
         toks = tokens(norm) if toks is None else toks
+        if forms is not None and self._first_words.isdisjoint(forms):
+            return []
         found: list[PhraseMatch] = []
         i = 0
         detached = ""  # a proclitic written apart, as in لـ"نورث برس" folded to ل نورث برس

@@ -77,9 +77,11 @@ class ActorDictionary:
     def __getitem__(self, actor_id: str) -> Actor:
         return self.actors[actor_id]
 
-    def matches(self, norm: str, toks: list[Token], *, lang: str) -> list[PhraseMatch]:
+    def matches(
+        self, norm: str, toks: list[Token], *, lang: str, forms: frozenset[str] | None = None
+    ) -> list[PhraseMatch]:
         """Alias matches in normalised text (offsets in ``norm``; payload: the :class:`Actor`)."""
-        return self._index[lang].find(norm, toks)
+        return self._index[lang].find(norm, toks, forms=forms)
 
     def find(
         self,

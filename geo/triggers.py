@@ -128,10 +128,12 @@ class Lexicon:
             ]
             self._lists[(name, lang)] = PhraseIndex(dict.fromkeys(phrases, name))
 
-    def triggers(self, norm: str, toks: list[Token], *, lang: str) -> list[Trigger]:
+    def triggers(
+        self, norm: str, toks: list[Token], *, lang: str, forms: frozenset[str] | None = None
+    ) -> list[Trigger]:
         """Every trigger in a normalised clause, in order."""
         found = []
-        for m in self._triggers[lang].find(norm, toks):
+        for m in self._triggers[lang].find(norm, toks, forms=forms):
             kind, value = m.payload  # type: ignore[misc]
             if kind == "strong":
                 found.append(Trigger(m.start, m.end, value, True))
@@ -139,9 +141,17 @@ class Lexicon:
                 found.append(Trigger(m.start, m.end, self._weak[value].default, False, value))
         return found
 
-    def find(self, name: str, norm: str, toks: list[Token], *, lang: str) -> list[PhraseMatch]:
+    def find(
+        self,
+        name: str,
+        norm: str,
+        toks: list[Token],
+        *,
+        lang: str,
+        forms: frozenset[str] | None = None,
+    ) -> list[PhraseMatch]:
         """Matches of one cue list (``negation``, ``air``, ``target_before`` ...)."""
-        return self._lists[(name, lang)].find(norm, toks)
+        return self._lists[(name, lang)].find(norm, toks, forms=forms)
 
     def has(self, name: str, norm: str, toks: list[Token], *, lang: str) -> bool:
         return bool(self.find(name, norm, toks, lang=lang))
@@ -154,10 +164,18 @@ class Lexicon:
         """The countries of the lexicon, in its order (the project's theatre first)."""
         return list(self._country_names)
 
-    def named(self, what: str, norm: str, toks: list[Token], *, lang: str) -> list[PhraseMatch]:
+    def named(
+        self,
+        what: str,
+        norm: str,
+        toks: list[Token],
+        *,
+        lang: str,
+        forms: frozenset[str] | None = None,
+    ) -> list[PhraseMatch]:
         """Countries (``what="countries"``) or news outlets (``"outlets"``) named in the text;
         the payload is the English name."""
-        return self._named[what][lang].find(norm, toks)
+        return self._named[what][lang].find(norm, toks, forms=forms)
 
 
 def _phrase(value: object, *, where: str) -> str:
