@@ -19,12 +19,14 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import ClassVar
 
 import folium
 import folium.plugins
 import numpy as np
 import pandas as pd
 from branca.element import Element, MacroElement
+from folium.elements import JSCSSMixin
 from folium.template import Template
 
 from geo import frames
@@ -438,6 +440,25 @@ MAP_CSS = f"""
 """
 
 
+class PluginAssets(JSCSSMixin, MacroElement):
+    """The plugins that event layers may use, loaded with the base map.
+
+    streamlit-folium loads JavaScript only when the map first mounts; a heat map or clusters that
+    arrive later with the event layers would find their plugin missing.
+    """
+
+    _template = Template("{% macro script(this, kwargs) %}{% endmacro %}")
+    default_js: ClassVar[list[tuple[str, str]]] = [
+        *folium.plugins.MarkerCluster.default_js,
+        *folium.plugins.HeatMap.default_js,
+    ]
+    default_css: ClassVar[list[tuple[str, str]]] = list(folium.plugins.MarkerCluster.default_css)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "PluginAssets"
+
+
 def base_map(
     view: View = View(),
     *,
@@ -461,6 +482,7 @@ def base_map(
         world_copy_jump=True,
     )
     m.get_root().header.add_child(Element(MAP_CSS), name="conflictmap_css")
+    PluginAssets().add_to(m)
     for layer in tile_layers(tiles):
         layer.add_to(m)
     if outlines is not None and len(outlines):

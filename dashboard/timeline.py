@@ -114,7 +114,7 @@ def chart(
         layers.append(
             alt.Chart(frame)
             .mark_rect(color=colour, opacity=0.15)
-            .encode(x=alt.X("start:T", scale=x_scale), x2="end:T")
+            .encode(x="start:T", x2="end:T")
         )
     return alt.layer(*layers, bars).properties(height=height)
 

@@ -100,6 +100,14 @@ class Session:
     def open(self, query: str = "") -> None:
         self.page.goto(f"{self.base}/{query}")
         self.map.locator(".cm-event").first.wait_for(timeout=45_000)
+        self.idle()
+
+    def idle(self) -> None:
+        """Wait for the script run to end (the map reports its view once drawn, which reruns)."""
+        self.page.wait_for_timeout(500)
+        self.page.locator('[data-testid="stStatusWidget"]').wait_for(
+            state="detached", timeout=60_000
+        )
 
     def markers(self) -> int:
         return self.map.locator(".cm-event").count()
@@ -107,8 +115,15 @@ class Session:
     def wait_markers(self, expected: int, timeout: float = 30) -> int:
         deadline = time.monotonic() + timeout
         while (n := self.markers()) != expected and time.monotonic() < deadline:
-            time.sleep(0.1)
+            self.page.wait_for_timeout(100)  # lets Playwright take in the page's events
         return n
+
+    def url_holds(self, text: str, timeout: float = 10) -> bool:
+        """Whether the address bar comes to hold ``text`` (it is written at the end of a run)."""
+        deadline = time.monotonic() + timeout
+        while text not in self.page.url and time.monotonic() < deadline:
+            self.page.wait_for_timeout(100)
+        return text in self.page.url
 
     def set_date(self, which: str, day: str) -> None:
         self.page.get_by_label(f"year, {which}").click()
@@ -198,3 +213,60 @@ def test_a_link_with_query_parameters_reproduces_the_view(tab: Session) -> None:
     assert zoom == 11
     assert center == pytest.approx([35.33, 40.14], abs=0.01)
     assert tab.external_requests() == []
+
+
+def _lowest_marker_centre(tab: Session) -> tuple[float, float]:
+    boxes = [tab.map.locator(".cm-event").nth(i).bounding_box() for i in range(tab.markers())]
+    low = max(boxes, key=lambda b: b["y"])
+    return low["x"] + low["width"] / 2, low["y"] + low["height"] / 2
+
+
+def test_a_rectangle_drawn_on_the_map_filters_by_area(tab: Session) -> None:
+    tab.open()
+    tab.wait_markers(6)
+    x, y = _lowest_marker_centre(tab)  # the test event at Albukamal
+    tab.map.locator(".leaflet-draw-draw-rectangle").click()
+    tab.page.mouse.move(x - 30, y - 30)
+    tab.page.mouse.down()
+    tab.page.mouse.move(x + 30, y + 30, steps=5)
+    tab.page.mouse.up()
+    assert tab.wait_markers(1) == 1
+    tab.page.get_by_text("1 of 6 events match the filters").wait_for(timeout=10_000)
+    assert tab.url_holds("area=POLYGON")
+
+
+def test_brushing_the_timeline_sets_the_date_filter(tab: Session) -> None:
+    tab.open()
+    tab.wait_markers(6)
+    chart = tab.page.locator('[data-testid="stVegaLiteChart"]').first
+    box = chart.bounding_box()
+    # The axis spans two weeks around 22-30 October: the left third holds 22 October only.
+    y = box["y"] + 40
+    tab.page.mouse.move(box["x"] + box["width"] * 0.05, y)
+    tab.page.mouse.down()
+    tab.page.mouse.move(box["x"] + box["width"] * 0.4, y, steps=8)
+    tab.page.mouse.up()
+    assert tab.wait_markers(5) == 5
+    tab.page.get_by_text("5 of 6 events match the filters").wait_for(timeout=10_000)
+    assert tab.url_holds("from=2022-10-") and tab.url_holds("to=2022-10-2")
+
+
+def test_play_steps_through_the_days_on_the_map(tab: Session) -> None:
+    tab.open()
+    tab.wait_markers(6)
+    tab.page.get_by_role("button", name="Play through time").click()
+    tab.page.get_by_text("playing day of 2022-10-22 (1/9)").wait_for(timeout=15_000)
+    assert tab.wait_markers(5) == 5, "the night of 22-23 October"
+    tab.page.get_by_text("(3/9)").wait_for(timeout=15_000)
+    assert tab.wait_markers(0) == 0, "nothing happened on 24 October"
+    tab.page.get_by_role("button", name="Stop").click()
+    assert tab.wait_markers(6) == 6
+
+
+def test_heat_map_layer_draws_on_request(tab: Session) -> None:
+    tab.open()
+    tab.wait_markers(6)
+    assert tab.map.locator("canvas.leaflet-heatmap-layer").count() == 0
+    tab.page.get_by_text("Heat map").click()
+    tab.map.locator("canvas.leaflet-heatmap-layer").wait_for(state="attached", timeout=15_000)
+    assert tab.markers() == 6, "the markers stay"
