@@ -217,6 +217,8 @@ def test_review_accepts_a_draft(app: AppTest, store_path: Path) -> None:
     assert not app.exception
     assert GeoPackageStore(store_path).get("X-draft")[S.STATUS] == "reviewed"
     assert any("X-draft marked reviewed" in s.value for s in app.success)
+    last = GeoPackageStore(store_path).history("X-draft").iloc[-1]
+    assert last["action"] == "update" and last["user"], "the audit log names who accepted it"
 
 
 def test_review_reports_a_concurrent_change(app: AppTest, store_path: Path) -> None:
@@ -264,16 +266,24 @@ def _form_kind(key: str) -> str:
     return "text_input"
 
 
-def test_import_lists_rejected_rows_and_stores_the_valid_ones(
+def test_import_refuses_a_file_with_a_bad_row_then_stores_the_valid_ones(
     app: AppTest, store_path: Path
 ) -> None:
     rows = pd.DataFrame([make_event(event_id="I-1"), make_event(event_id="I-2", latitude=135.2)])
     payload = rows.to_csv(index=False).encode()
     app.switch_page("views/imports.py").run()
     app.get("file_uploader")[0].upload("new.csv", payload, "text/csv").run()
-    assert not app.exception
-    table = app.dataframe[0].value
-    assert list(table["row"]) == ["3"] and list(table["column"]) == ["latitude"]
     app.button(key="import_go").click().run()
-    assert any("Stored 1 new event" in s.value for s in app.success)
-    assert "I-1" in set(GeoPackageStore(store_path).load()[S.EVENT_ID])
+    assert not app.exception
+    assert any("Nothing was stored" in e.value for e in app.error)
+    table = app.dataframe[0].value
+    assert list(table["row"]) == ["3"] and "latitude" in table["problem"][0]
+    assert "I-1" not in set(GeoPackageStore(store_path).load()[S.EVENT_ID])
+
+    app.checkbox(key="import_skip_bad").check().run()
+    app.button(key="import_go").click().run()
+    assert any("1 imported" in s.value and "1 rejected" in s.value for s in app.success)
+    assert list(app.dataframe[0].value["row"]) == ["3"]
+    stored = GeoPackageStore(store_path)
+    assert "I-1" in set(stored.load()[S.EVENT_ID])
+    assert list(stored.history("I-1")["action"]) == ["add"]

@@ -11,7 +11,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, state
 from geo import schema as S
 from geo.errors import ConflictmapError, ValidationError
 
@@ -119,7 +119,7 @@ def _save(event_id: str | None) -> None:
         if event_id is None:
             frame = pd.DataFrame([values], index=pd.Index(["form"]))
             S.validate(frame)
-            result = data.store().add(frame, on_existing="error")
+            result = data.store().add(frame, on_existing="error", user=state.user_name())
             st.session_state["edit_done"] = f"Stored new event {result.added[0]}."
             st.session_state["edit_id"] = result.added[0]
             st.session_state.pop("edit_loaded", None)

@@ -19,7 +19,9 @@ PAGE_SIZE = 10
 
 def _decide(event_id: str, version: int, status: str) -> None:
     try:
-        data.store().update(event_id, {S.STATUS: status}, expected_version=version)
+        data.store().update(
+            event_id, {S.STATUS: status}, expected_version=version, user=state.user_name()
+        )
     except ConflictmapError as exc:
         st.session_state["review_error"] = str(exc)
     else:
