@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import sqlite3
 import struct
+from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
+
+from geo import schema as S
 
 GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
 GPKG_USER_VERSION = 10300
@@ -151,3 +155,77 @@ def register_functions(con: sqlite3.Connection) -> None:
     con.create_function(
         "ST_IsEmpty", 1, lambda blob: 1 if _envelope(blob) is None else 0, deterministic=True
     )
+
+
+# --- the event layer ------------------------------------------------------------------------------
+SQL_TYPES = {
+    "str": "TEXT",
+    "int": "INTEGER",
+    "float": "REAL",
+    "date": "DATE",
+    "timestamp": "DATETIME",
+}
+
+
+def create_event_layer(
+    con: sqlite3.Connection,
+    table: str,
+    *,
+    description: str,
+    unique_ids: bool = False,
+    last_change: str | None = None,
+    extent: Sequence[float | None] = (None, None, None, None),
+) -> None:
+    """Make ``con`` a GeoPackage holding an empty point layer of events with typed fields.
+
+    Shared by the store and the GeoPackage export, so that QGIS sees the same layer from both.
+    """
+    for stmt in base_statements():
+        con.execute(stmt)
+    fields = ",\n".join(f'  "{c.name}" {SQL_TYPES[c.kind]}' for c in S.COLUMNS)
+    unique = ",\n  UNIQUE (event_id)" if unique_ids else ""
+    con.execute(
+        f'CREATE TABLE "{table}" (\n  fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,\n'
+        f"  geom POINT,\n{fields}{unique})"
+    )
+    con.execute(
+        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, "
+        "min_x, min_y, max_x, max_y, srs_id) VALUES (?, 'features', ?, ?, "
+        "COALESCE(?, strftime('%Y-%m-%dT%H:%M:%fZ','now')), ?, ?, ?, ?, 4326)",
+        (table, table, description, last_change, *extent),
+    )
+    con.execute(
+        "INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', 'POINT', 4326, 0, 0)", (table,)
+    )
+    for stmt in rtree_statements(table):
+        con.execute(stmt)
+
+
+def insert_sql(table: str) -> str:
+    """The INSERT that :func:`frame_to_rows` supplies parameters for."""
+    names = ", ".join(["geom", *(f'"{n}"' for n in S.COLUMN_NAMES)])
+    marks = ", ".join("?" * (len(S.COLUMN_NAMES) + 1))
+    return f'INSERT INTO "{table}" ({names}) VALUES ({marks})'
+
+
+def _column_to_sql(series: pd.Series, kind: str) -> list[object]:
+    if kind == "date":
+        text = series.dt.strftime("%Y-%m-%d")
+        return text.astype(object).where(series.notna(), None).tolist()
+    if kind == "timestamp":
+        text = series.dt.strftime("%Y-%m-%dT%H:%M:%S.%f").str.slice(0, 23) + "Z"
+        return text.astype(object).where(series.notna(), None).tolist()
+    if kind == "int":
+        return [None if v is pd.NA else int(v) for v in series.astype(object)]
+    if kind == "float":
+        return [None if v != v else float(v) for v in series.to_numpy(dtype="float64")]
+    return series.astype(object).where(series.notna(), None).tolist()
+
+
+def frame_to_rows(frame: pd.DataFrame) -> list[tuple[object, ...]]:
+    """SQL parameter tuples (geometry blob first, then the schema columns) for typed events."""
+    columns = [_column_to_sql(frame[c.name], c.kind) for c in S.COLUMNS]
+    blobs = point_blobs(
+        frame[S.LONGITUDE].to_numpy(dtype="float64"), frame[S.LATITUDE].to_numpy(dtype="float64")
+    )
+    return list(zip(blobs, *columns, strict=True))

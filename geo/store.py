@@ -32,13 +32,6 @@ TABLE = "events"
 HISTORY_TABLE = "event_history"
 META_TABLE = "conflictmap_meta"
 SCHEMA_VERSION = 1
-_SQL_TYPES = {
-    "str": "TEXT",
-    "int": "INTEGER",
-    "float": "REAL",
-    "date": "DATE",
-    "timestamp": "DATETIME",
-}
 
 OnExisting = Literal["skip", "replace", "error"]
 
@@ -93,29 +86,6 @@ def open_store(target: str | Path | None = None) -> EventStore:
 
 
 # --- value conversion between typed frames and SQL rows ------------------------------------------
-def _column_to_sql(series: pd.Series, kind: str) -> list[object]:
-    if kind == "date":
-        text = series.dt.strftime("%Y-%m-%d")
-        return text.astype(object).where(series.notna(), None).tolist()
-    if kind == "timestamp":
-        text = series.dt.strftime("%Y-%m-%dT%H:%M:%S.%f").str.slice(0, 23) + "Z"
-        return text.astype(object).where(series.notna(), None).tolist()
-    if kind == "int":
-        return [None if v is pd.NA else int(v) for v in series.astype(object)]
-    if kind == "float":
-        return [None if v != v else float(v) for v in series.to_numpy(dtype="float64")]
-    return series.astype(object).where(series.notna(), None).tolist()
-
-
-def frame_to_rows(frame: pd.DataFrame) -> list[tuple[object, ...]]:
-    """SQL parameter tuples (geometry blob first, then the schema columns) for typed events."""
-    columns = [_column_to_sql(frame[c.name], c.kind) for c in S.COLUMNS]
-    blobs = gpkg.point_blobs(
-        frame[S.LONGITUDE].to_numpy(dtype="float64"), frame[S.LATITUDE].to_numpy(dtype="float64")
-    )
-    return list(zip(blobs, *columns, strict=True))
-
-
 def _now() -> pd.Timestamp:
     return pd.Timestamp(datetime.now(UTC)).floor("ms")
 
@@ -241,23 +211,9 @@ class GeoPackageStore:
             con.close()
 
     def _create(self, con: sqlite3.Connection) -> None:
-        for stmt in gpkg.base_statements():
-            con.execute(stmt)
-        fields = ",\n".join(f'  "{c.name}" {_SQL_TYPES[c.kind]}' for c in S.COLUMNS)
-        con.execute(
-            f'CREATE TABLE "{TABLE}" (\n  fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,\n'
-            f"  geom POINT,\n{fields},\n  UNIQUE (event_id))"
+        gpkg.create_event_layer(
+            con, TABLE, description="conflict events (conflictmap)", unique_ids=True
         )
-        con.execute(
-            "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) "
-            "VALUES (?, 'features', ?, ?, 4326)",
-            (TABLE, TABLE, "conflict events (conflictmap)"),
-        )
-        con.execute(
-            "INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', 'POINT', 4326, 0, 0)", (TABLE,)
-        )
-        for stmt in gpkg.rtree_statements(TABLE):
-            con.execute(stmt)
         con.execute(f'CREATE INDEX "{TABLE}_event_date" ON "{TABLE}" (event_date)')
         con.execute(
             f'CREATE TABLE "{HISTORY_TABLE}" (id INTEGER PRIMARY KEY AUTOINCREMENT, '
@@ -282,7 +238,9 @@ class GeoPackageStore:
         have = {row[1] for row in con.execute(f'PRAGMA table_info("{TABLE}")')}
         for col in S.COLUMNS:
             if col.name not in have:
-                con.execute(f'ALTER TABLE "{TABLE}" ADD COLUMN "{col.name}" {_SQL_TYPES[col.kind]}')
+                con.execute(
+                    f'ALTER TABLE "{TABLE}" ADD COLUMN "{col.name}" {gpkg.SQL_TYPES[col.kind]}'
+                )
 
     def _select(self, con: sqlite3.Connection, where: str, params: tuple) -> gpd.GeoDataFrame:
         names = ", ".join(f'"{n}"' for n in S.COLUMN_NAMES)
@@ -379,9 +337,7 @@ class GeoPackageStore:
     def _insert(self, con: sqlite3.Connection, typed: pd.DataFrame) -> None:
         if typed.empty:
             return
-        names = ", ".join(["geom", *(f'"{n}"' for n in S.COLUMN_NAMES)])
-        marks = ", ".join("?" * (len(S.COLUMN_NAMES) + 1))
-        con.executemany(f'INSERT INTO "{TABLE}" ({names}) VALUES ({marks})', frame_to_rows(typed))
+        con.executemany(gpkg.insert_sql(TABLE), gpkg.frame_to_rows(typed))
 
     def get(self, event_id: str) -> pd.Series:
         with self._reading() as con:

@@ -27,8 +27,7 @@ from geo import gpkg
 from geo import schema as S
 from geo.errors import InputError
 from geo.formats.values import column_texts
-from geo.store import _SQL_TYPES as SQL_TYPES  # the exported layer has the store's field types
-from geo.store import frame_to_rows
+from geo.gpkg import frame_to_rows
 
 MEDIA_TYPE = "application/geopackage+sqlite3"
 LAYER = "events"
@@ -48,11 +47,7 @@ def write(events: pd.DataFrame, target: str | Path) -> int:
             gpkg.register_functions(con)
             con.execute("BEGIN")
             _create(con, typed)
-            names = ", ".join(["geom", *(f'"{n}"' for n in S.COLUMN_NAMES)])
-            marks = ", ".join("?" * (len(S.COLUMN_NAMES) + 1))
-            con.executemany(
-                f'INSERT INTO "{LAYER}" ({names}) VALUES ({marks})', frame_to_rows(typed)
-            )
+            con.executemany(gpkg.insert_sql(LAYER), frame_to_rows(typed))
             con.execute("COMMIT")
         finally:
             con.close()
@@ -64,13 +59,6 @@ def write(events: pd.DataFrame, target: str | Path) -> int:
 
 
 def _create(con: sqlite3.Connection, typed: pd.DataFrame) -> None:
-    for stmt in gpkg.base_statements():
-        con.execute(stmt)
-    fields = ",\n".join(f'  "{c.name}" {SQL_TYPES[c.kind]}' for c in S.COLUMNS)
-    con.execute(
-        f'CREATE TABLE "{LAYER}" (\n  fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,\n'
-        f"  geom POINT,\n{fields})"
-    )
     lon = typed[S.LONGITUDE].to_numpy(dtype="float64")
     lat = typed[S.LATITUDE].to_numpy(dtype="float64")
     extent = (None,) * 4
@@ -83,16 +71,13 @@ def _create(con: sqlite3.Connection, typed: pd.DataFrame) -> None:
         if pd.isna(changed)
         else column_texts(pd.Series([changed]), "timestamp")[0]
     )
-    con.execute(
-        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, "
-        "min_x, min_y, max_x, max_y, srs_id) VALUES (?, 'features', ?, ?, ?, ?, ?, ?, ?, 4326)",
-        (LAYER, LAYER, "conflict events exported by conflictmap", stamp, *map(_plain, extent)),
+    gpkg.create_event_layer(
+        con,
+        LAYER,
+        description="conflict events exported by conflictmap",
+        last_change=stamp,
+        extent=tuple(map(_plain, extent)),
     )
-    con.execute(
-        "INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', 'POINT', 4326, 0, 0)", (LAYER,)
-    )
-    for stmt in gpkg.rtree_statements(LAYER):
-        con.execute(stmt)
 
 
 def _plain(value: object) -> float | None:
