@@ -74,16 +74,18 @@ def default_store() -> EventStore:
 
 # --- verbs -----------------------------------------------------------------------------------------
 def cmd_init(args: argparse.Namespace) -> int:
-    path = Path(args.store) if args.store else settings.STORE_PATH
-    if path.exists() and not args.force:
-        print(f"{path} exists already; --force to add the bundled events to it", file=sys.stderr)
+    target = args.store or settings.DATABASE_URL or settings.STORE_PATH
+    is_file = not str(target).startswith(("postgresql://", "postgres://"))
+    if is_file and Path(target).exists() and not args.force:
+        print(f"{target} exists already; --force to add the bundled events to it", file=sys.stderr)
         return 0
-    store = GeoPackageStore(path)
+    store = open_store(target)
+    shown = target if is_file else "the PostGIS store"
     if args.empty:
-        print(f"created empty store {path}")
+        print(f"created empty store {shown}")
         return 0
-    result = store.add(read_event_files(bundled_event_files()))
-    print(f"{path}: {len(result.added)} bundled events added, {len(result.skipped)} already there")
+    result = store.add(read_event_files(bundled_event_files()), user=args.user)
+    print(f"{shown}: {len(result.added)} bundled events added, {len(result.skipped)} already there")
     return 0
 
 

@@ -312,6 +312,8 @@ class GeoPackageStore:
                 before = self._select(
                     con, f"event_id IN ({','.join('?' * len(old))})", tuple(old[S.EVENT_ID])
                 ).set_index(S.EVENT_ID, drop=False)
+                # A replacement is a new version of the same event: it was created when it was.
+                old[S.CREATED_AT] = before.loc[old[S.EVENT_ID], S.CREATED_AT].to_numpy()
                 con.executemany(
                     f'DELETE FROM "{TABLE}" WHERE event_id = ?', [(e,) for e in old[S.EVENT_ID]]
                 )

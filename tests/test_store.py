@@ -113,11 +113,14 @@ def test_adding_the_same_events_again_adds_nothing(store: EventStore) -> None:
 
 
 def test_replace_makes_a_new_version(store: EventStore) -> None:
-    store.add(make_events(1))
-    result = store.add(make_events(1, fatalities=7), on_existing="replace")
+    store.add(make_events(1, created_at="2022-10-23T08:00:00Z"))
+    result = store.add(
+        make_events(1, fatalities=7, created_at="2022-11-01T08:00:00Z"), on_existing="replace"
+    )
     assert result.replaced == ["T-1"]
     event = store.get("T-1")
     assert event[S.FATALITIES] == 7 and event[S.VERSION] == 2
+    assert event[S.CREATED_AT] == pd.Timestamp("2022-10-23T08:00:00Z")  # first stored, kept
 
 
 def test_update_changes_one_event_and_bumps_its_version(store: EventStore) -> None:
