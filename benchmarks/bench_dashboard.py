@@ -90,6 +90,9 @@ def measure(url: str, *, repeat: int, event_type: str) -> tuple[list[float], lis
         while not frame.evaluate(DRAWN):
             page.wait_for_timeout(20)
         first = time.perf_counter() - start
+        drawn = frame.locator(".cm-event, .cm-cluster").count()
+        if not drawn:
+            raise RuntimeError("the map shows no markers or clusters")
         narrow, clear = [], []
         for _ in range(repeat):
 

@@ -37,6 +37,8 @@ DEFAULT_CENTER: tuple[float, float] = (35.0, 40.3)
 DEFAULT_ZOOM = 8
 # Below this many events in one event type, every marker is drawn; above it they cluster.
 CLUSTER_MIN = 60
+# More arrows than this cover the map with lines; narrowing the filters brings them back.
+ARROWS_MAX = 300
 DEFAULT_TILES = "none"
 
 SATELLITE_URL = (
@@ -218,6 +220,11 @@ def render_popup(parts: PopupParts) -> str:
 def popup_html(event: pd.Series | dict) -> str:
     """The popup of one event as HTML (the details panel shows the same)."""
     return render_popup(popup_parts(event))
+
+
+def details_html(event: pd.Series | dict) -> str:
+    """The popup with its styles, for showing an event outside the map (details panels)."""
+    return f"<style>{POPUP_CSS}</style>{popup_html(event)}"
 
 
 def tooltip_html(event: pd.Series | dict) -> str:
@@ -435,6 +442,8 @@ MAP_CSS = f"""
 .cm-event svg, .cm-arrowhead svg {{ display: block; filter: drop-shadow(0 0 1px rgba(0,0,0,.5)); }}
 .leaflet-popup-content .cm-popup {{ max-height: 320px; overflow-y: auto; }}
 .cm-swatch {{ font-size: 14px; }}
+.cm-cluster div {{ border-radius: 50%; color: #fff; font-weight: 600; text-align: center;
+  opacity: .85; box-shadow: 0 0 0 3px rgba(255,255,255,.6); font-size: 12px; }}
 {POPUP_CSS}
 </style>
 """
@@ -477,9 +486,11 @@ def base_map(
         zoom_start=view.zoom,
         tiles=None,
         control_scale=True,
-        min_zoom=2,
-        max_zoom=18,
         world_copy_jump=True,
+        # folium hands min/max zoom to its tile layer only; with no tiles the map itself needs
+        # them, or the cluster plugin refuses to work ("Map has no maxZoom specified").
+        minZoom=2,
+        maxZoom=18,
     )
     m.get_root().header.add_child(Element(MAP_CSS), name="conflictmap_css")
     PluginAssets().add_to(m)
@@ -543,12 +554,14 @@ def event_layers(
     heat: bool = False,
     arrows: bool = True,
     cluster_min: int = CLUSTER_MIN,
+    arrows_max: int = ARROWS_MAX,
     texts: pd.Series | None = None,
 ) -> list[folium.FeatureGroup]:
     """One feature group per event type present, then the directions of fire and the heat map.
 
     Events without coordinates are left out (drafts waiting for the geocoder). A type with more than
-    ``cluster_min`` events is clustered; zooming in splits the clusters. ``texts`` are the
+    ``cluster_min`` events is clustered; zooming in splits the clusters. Directions of fire are
+    drawn for up to ``arrows_max`` directed events: beyond that they hide the map. ``texts`` are the
     events' :func:`event_texts` when already computed (indexed like ``events``).
     """
     located = events.loc[events[S.LATITUDE].notna() & events[S.LONGITUDE].notna()]
@@ -561,7 +574,9 @@ def event_layers(
         holder: folium.FeatureGroup | folium.plugins.MarkerCluster = group
         if len(chosen) > cluster_min:
             holder = folium.plugins.MarkerCluster(
-                control=False, options={"maxClusterRadius": 45, "chunkedLoading": True}
+                control=False,
+                options={"maxClusterRadius": 45, "chunkedLoading": True},
+                icon_create_function=cluster_icon(style_of(event_type)),
             )
             holder.add_to(group)
         parts = texts.loc[chosen.index] if texts is not None else None
@@ -569,7 +584,7 @@ def event_layers(
         groups.append(group)
     if arrows:
         directed = DirectionArrows(located)
-        if directed.count:
+        if 0 < directed.count <= arrows_max:
             group = folium.FeatureGroup(name=f"&#10140; Direction of fire ({directed.count:,})")
             directed.add_to(group)
             groups.append(group)
@@ -579,6 +594,21 @@ def event_layers(
         folium.plugins.HeatMap(points, radius=22, blur=18, min_opacity=0.35).add_to(group)
         groups.append(group)
     return groups
+
+
+def cluster_icon(style: TypeStyle) -> str:
+    """A cluster drawn in its event type's colour with the number of events it holds."""
+    return f"""
+    function (cluster) {{
+        var n = cluster.getChildCount();
+        var px = n < 100 ? 30 : (n < 1000 ? 38 : 46);
+        return L.divIcon({{
+            className: "cm-cluster",
+            iconSize: [px, px],
+            html: '<div style="width:' + px + 'px;height:' + px + 'px;line-height:' + px +
+                'px;background:{style.colour};">' + n + '</div>'
+        }});
+    }}"""
 
 
 def layer_control() -> folium.LayerControl:

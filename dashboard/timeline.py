@@ -112,9 +112,7 @@ def chart(
             {"start": [pd.Timestamp(first)], "end": [pd.Timestamp(last) + pd.Timedelta(days=1)]}
         )
         layers.append(
-            alt.Chart(frame)
-            .mark_rect(color=colour, opacity=0.15)
-            .encode(x="start:T", x2="end:T")
+            alt.Chart(frame).mark_rect(color=colour, opacity=0.15).encode(x="start:T", x2="end:T")
         )
     return alt.layer(*layers, bars).properties(height=height)
 

@@ -126,6 +126,19 @@ def test_directed_events_get_an_arrow_pointing_from_origin_to_target() -> None:
     assert mapview.bearing_on_screen(0, 0, -1, 0) == pytest.approx(180)
 
 
+def test_arrows_are_left_out_when_they_would_cover_the_map() -> None:
+    directed = frame(
+        *[
+            make_event(event_id=f"d{i}", origin_latitude=35.3, origin_longitude=40.1)
+            for i in range(4)
+        ]
+    )
+    names = [g.layer_name for g in mapview.event_layers(directed, arrows_max=3)]
+    assert not any("Direction" in n for n in names)
+    names = [g.layer_name for g in mapview.event_layers(directed, arrows_max=4)]
+    assert any("Direction of fire (4)" in n for n in names)
+
+
 def test_dense_types_cluster_and_sparse_ones_do_not() -> None:
     many = frame(*[make_event(event_id=f"m{i}", latitude=35 + i / 1000) for i in range(80)])
     (group, *_rest) = mapview.event_layers(many, arrows=False)
@@ -162,6 +175,13 @@ def test_base_layers_follow_the_tiles_setting() -> None:
     assert [t.layer_name for t in mapview.tile_layers("osm")] == ["OpenStreetMap", "Satellite"]
     (local,) = mapview.tile_layers("http://localhost:8080/{z}/{x}/{y}.png")
     assert local.tiles == "http://localhost:8080/{z}/{x}/{y}.png"
+
+
+@pytest.mark.parametrize("tiles", ["none", "osm"])
+def test_the_map_knows_its_zoom_range_without_tiles(tiles) -> None:
+    """Clusters need the map's maxZoom; folium gives it only to tile layers."""
+    script = mapview.base_map(tiles=tiles).get_root().render()
+    assert re.search(r'"maxZoom": 18', script) and re.search(r'"minZoom": 2', script)
 
 
 def test_fit_view_covers_the_events(founding) -> None:

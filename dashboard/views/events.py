@@ -34,6 +34,8 @@ EXPORTS = {
     "kml": "KML",
 }
 
+EAGER_MAX = 2_000
+
 st.session_state["_page"] = "events"
 filters = state.filters()
 # Exports keep the store's order, as `conflictmap export` does; the table is sorted by date.
@@ -46,9 +48,17 @@ for col, (name, label) in zip(
     cols, [(n, lab) for n, lab in EXPORTS.items() if n in FORMATS], strict=False
 ):
     fmt = FORMATS[name]
+    # Small selections are written at once; large ones only when their button is pressed, so a
+    # rerun of the page does not write five files of 10,000 events each.
+    payload = (
+        fmt.to_bytes(filtered)
+        if len(filtered) <= EAGER_MAX
+        else (lambda fmt=fmt: fmt.to_bytes(filtered))
+    )
     col.download_button(
         label,
-        data=fmt.to_bytes(filtered),
+        data=payload,
+        on_click="ignore",
         file_name=filename(filters, name),
         mime=fmt.media_type,
         key=f"download_{name}",
@@ -76,7 +86,7 @@ if rows:
     event = shown.iloc[rows[0]]
     left, right = st.columns([2, 1])
     with left, st.container(border=True):
-        st.html(f"<style>{mapview.POPUP_CSS}</style>{mapview.popup_html(event)}")
+        st.html(mapview.details_html(event))
     with right:
         if st.button("Edit this event", key="edit_selected"):
             st.session_state["edit_id"] = event[S.EVENT_ID]

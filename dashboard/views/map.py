@@ -134,6 +134,12 @@ with map_col:
         returned_objects=RETURNED,
         on_change=_on_map_change,
     )
+    directed = int(shown[S.ORIGIN_LATITUDE].notna().sum())
+    if directed > mapview.ARROWS_MAX:
+        st.caption(
+            f"{directed:,} events carry a direction of fire: arrows are drawn for "
+            f"{mapview.ARROWS_MAX} or fewer. Narrow the filters to see them."
+        )
 
 with detail_col:
     at = st.session_state.get("selected_at")
@@ -150,7 +156,7 @@ with detail_col:
             st.caption("No filtered event at the clicked point.")
         for _, event in chosen.iterrows():
             with st.container(border=True):
-                st.html(f"<style>{mapview.POPUP_CSS}</style>{mapview.popup_html(event)}")
+                st.html(mapview.details_html(event))
                 if st.button("Edit", key=f"edit_{event[S.EVENT_ID]}"):
                     st.session_state["edit_id"] = event[S.EVENT_ID]
                     st.switch_page("views/edit.py")

@@ -77,7 +77,7 @@ for _, event in drafts.iloc[(page - 1) * PAGE_SIZE : page * PAGE_SIZE].iterrows(
                     )
                 )
         with right:
-            st.html(mapview.popup_html(event))
+            st.html(mapview.details_html(event))
         a, c, r = st.columns(3)
         a.button(
             "Accept",
