@@ -32,7 +32,7 @@ def choose_period(first: date | None, last: date | None) -> Period:
 def period_start(dates: pd.Series, period: Period) -> pd.Series:
     days = pd.to_datetime(dates).dt.normalize()
     if period == "week":
-        return days - pd.to_timedelta(days.dt.weekday, unit="D")
+        return days - pd.to_timedelta(days.dt.day_of_week, unit="D")
     return days
 
 
