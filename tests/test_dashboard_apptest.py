@@ -122,6 +122,12 @@ def test_every_page_loads(app: AppTest, page: str) -> None:
     assert count(app) == (8, 8)
 
 
+def test_a_change_to_the_store_shows_up_on_the_next_run(app: AppTest, store_path: Path) -> None:
+    GeoPackageStore(store_path).add(pd.DataFrame([make_event(event_id="X-new")]))
+    app.run()
+    assert count(app) == (9, 9)
+
+
 # widget key, how to set it, value: each narrows the eight stored events.
 FILTER_CHANGES = [
     ("f_from", "set_value", date(2022, 11, 1)),
