@@ -12,7 +12,7 @@ record with a line break inside a quoted cell still counts as one row.
 from __future__ import annotations
 
 import csv
-import io
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +22,7 @@ import pandas as pd
 from geo import schema as S
 from geo.errors import InputError, Problem, ValidationError
 from geo.formats.values import restore_formulas
-from geo.textio import read_text
+from geo.textio import count_lines, open_text, sniff_encoding, undecodable
 
 # Large enough that pandas' per-chunk cost vanishes, small enough for a smooth progress bar.
 CHUNK_ROWS = 5_000
@@ -60,39 +60,44 @@ class Chunk:
 
 @dataclass(frozen=True)
 class CsvText:
-    """A CSV file's decoded text and its header, read once and shared by detection and reading."""
+    """A CSV file's encoding and header, decided once and shared by detection and reading.
+
+    The rows themselves are streamed from the file when read, never held as one text.
+    """
 
     path: str
-    text: str
+    encoding: str
     header: list[str]
 
 
 def open_csv(path: str | Path) -> CsvText:
-    """The file's text (encoding decided by :mod:`geo.textio`) and its stripped header.
+    """The file's encoding (decided by :mod:`geo.textio`) and its stripped header.
 
     Raises
     ------
     InputError
         The file is empty, binary, undecodable, too large, has no header or repeats a column.
     """
-    text = read_text(path)
+    encoding = sniff_encoding(path)
     try:
-        header = next(csv.reader(io.StringIO(text, newline="")), [])
+        with open_text(path, encoding) as stream:
+            header = next(csv.reader(stream), [])
     except csv.Error as exc:
         raise InputError(f"{path}: not readable as CSV ({exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise undecodable(path, encoding, "the header") from exc
     header = [h.strip() for h in header]
     if not any(header):
         raise InputError(f"{path}: the first row is empty; expected a header of column names")
-    repeated = sorted({h for h in header if header.count(h) > 1})
+    repeated = sorted(name for name, n in Counter(header).items() if n > 1)
     if repeated:
         raise InputError(f"{path}: the header names column(s) {repeated} more than once")
-    return CsvText(str(path), text, header)
+    return CsvText(str(path), encoding, header)
 
 
 def count_rows(source: CsvText) -> int:
     """Data rows of a CSV file: exact unless quoted cells hold line breaks (then an overcount)."""
-    text = source.text
-    return max(text.count("\n") + (not text.endswith("\n")) - 1, 0)
+    return max(count_lines(source.path, source.encoding) - 1, 0)
 
 
 def read_csv_rows(
@@ -105,29 +110,33 @@ def read_csv_rows(
     """
     header = source.header
     width = len(header)
-    reader = csv.reader(io.StringIO(source.text, newline=""))
-    try:
-        next(reader)
-        records: list[list[str]] = []
-        numbers: list[int] = []
-        problems: list[Problem] = []
-        for number, record in enumerate(reader, start=2):
-            if not record or not any(cell.strip() for cell in record):
-                continue
-            if len(record) != width:
-                problems.append(_misfit(number, len(record), header))
-                record = (record + [""] * width)[:width]
-            records.append(record)
-            numbers.append(number)
-            if len(records) >= chunk_rows:
+    with open_text(source.path, source.encoding) as stream:
+        reader = csv.reader(stream)
+        try:
+            next(reader)
+            records: list[list[str]] = []
+            numbers: list[int] = []
+            problems: list[Problem] = []
+            for number, record in enumerate(reader, start=2):
+                if not record or not any(cell.strip() for cell in record):
+                    continue
+                if len(record) != width:
+                    problems.append(_misfit(number, len(record), header))
+                    record = (record + [""] * width)[:width]
+                records.append(record)
+                numbers.append(number)
+                if len(records) >= chunk_rows:
+                    yield _frame(records, numbers, header), problems
+                    records, numbers, problems = [], [], []
+            if records or problems:
                 yield _frame(records, numbers, header), problems
-                records, numbers, problems = [], [], []
-        if records or problems:
-            yield _frame(records, numbers, header), problems
-    except csv.Error as exc:
-        raise InputError(
-            f"{source.path}: row {reader.line_num}: not readable as CSV ({exc})"
-        ) from exc
+        except csv.Error as exc:
+            raise InputError(
+                f"{source.path}: row {reader.line_num}: not readable as CSV ({exc})"
+            ) from exc
+        except UnicodeDecodeError as exc:
+            where = f"the text after line {reader.line_num}"
+            raise undecodable(source.path, source.encoding, where) from exc
 
 
 def _misfit(number: int, fields: int, header: list[str]) -> Problem:
