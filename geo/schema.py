@@ -314,10 +314,6 @@ def find_country(name_or_code: str | int | None) -> Country | None:
     return by_name.get(text.casefold())
 
 
-def _inside(bbox: tuple[float, float, float, float], lon: float, lat: float) -> bool:
-    return bbox[0] <= lon <= bbox[2] and bbox[1] <= lat <= bbox[3]
-
-
 # --- frames ---------------------------------------------------------------------------------------
 def empty_frame() -> gpd.GeoDataFrame:
     """A frame with every column of the schema and no rows."""
@@ -412,14 +408,24 @@ def _in_range(parsed: pd.Series) -> pd.Series:
     return parsed.where(ok).astype("datetime64[ns]")
 
 
-def _parse_dates(raw: pd.Series) -> pd.Series:
+def _as_text(raw: pd.Series) -> pd.Series:
+    """Each value as stripped text (``str(v).strip()``); None, NaN, NaT and blank text missing.
+
+    One vectorised pass per column: a million-row import must not call Python per cell.
+    """
+    text = raw if isinstance(raw.dtype, pd.StringDtype) else raw.astype("str")
+    text = text.str.strip()
+    return text.where(raw.notna() & (text != ""), None)
+
+
+def _parse_dates(raw: pd.Series, text: pd.Series | None = None) -> pd.Series:
     """Parse dates written in any of the accepted forms; unparseable ones become NaT."""
     if pd.api.types.is_datetime64_any_dtype(raw):
         parsed = raw
         if getattr(parsed.dt, "tz", None) is not None:
             parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
         return _in_range(parsed).dt.normalize()
-    text = raw.map(lambda v: None if _is_missing(v) else str(v).strip()[:40])
+    text = (_as_text(raw) if text is None else text).str.slice(0, 40)
     parsed = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
     for fmt in _DATE_FORMATS:
         todo = parsed.isna() & text.notna()
@@ -435,20 +441,20 @@ def _parse_dates(raw: pd.Series) -> pd.Series:
     return parsed.dt.normalize()
 
 
-def _parse_timestamps(raw: pd.Series) -> pd.Series:
+def _parse_timestamps(raw: pd.Series, text: pd.Series | None = None) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(raw):
         naive = raw.dt.tz_convert("UTC").dt.tz_localize(None) if raw.dt.tz is not None else raw
     else:
-        text = raw.map(lambda v: None if _is_missing(v) else str(v).strip())
+        text = _as_text(raw) if text is None else text
         naive = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
         naive = naive.dt.tz_localize(None)
     return _in_range(naive).dt.tz_localize("UTC").astype(DTYPES["timestamp"])
 
 
-def _parse_numbers(raw: pd.Series) -> pd.Series:
+def _parse_numbers(raw: pd.Series, text: pd.Series | None = None) -> pd.Series:
     if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
         return raw.astype("float64")
-    text = raw.map(lambda v: None if _is_missing(v) else str(v).strip())
+    text = _as_text(raw) if text is None else text
     return pd.to_numeric(text, errors="coerce").astype("float64")
 
 
@@ -559,15 +565,15 @@ def validate(
 
     for col in COLUMNS:
         raw = frame[col.name] if col.name in frame else pd.Series(None, index=rows, dtype=object)
-        raw = raw.map(lambda v: None if _is_missing(v) else v) if raw.dtype == object else raw
-        if pd.api.types.is_string_dtype(raw) and raw.dtype != object:
-            raw = raw.where(raw.str.strip() != "", None)
+        text = None
+        if raw.dtype == object or pd.api.types.is_string_dtype(raw):
+            text = _as_text(raw)
+            raw = raw.where(text.notna(), None)
         present = raw.notna()
         if col.kind == "str":
-            out[col.name] = raw.map(lambda v: None if v is None else str(v).strip()).astype("str")
-            out[col.name] = out[col.name].where(present, None)
+            out[col.name] = (_as_text(raw) if text is None else text).astype("str")
         elif col.kind in ("int", "float"):
-            values = _parse_numbers(raw)
+            values = _parse_numbers(raw, text)
             bad = present & values.isna()
             problems.add_many(
                 rows[bad.to_numpy()], col.name, lambda r, s=raw: f"{_show(s[r])} is not a number"
@@ -594,7 +600,7 @@ def validate(
             else:
                 out[col.name] = values
         elif col.kind == "date":
-            values = _parse_dates(raw)
+            values = _parse_dates(raw, text)
             bad = present & values.isna()
             problems.add_many(
                 rows[bad.to_numpy()],
@@ -603,7 +609,7 @@ def validate(
             )
             out[col.name] = values
         else:
-            values = _parse_timestamps(raw)
+            values = _parse_timestamps(raw, text)
             bad = present & values.isna()
             problems.add_many(
                 rows[bad.to_numpy()],
@@ -766,23 +772,38 @@ def _check_coordinates(
 
 def _check_country(f: pd.DataFrame, problems: _Problems) -> None:
     """Flag points that lie outside their country but inside it with latitude and longitude swapped."""
-    both = f[LATITUDE].notna() & f[LONGITUDE].notna() & f[COUNTRY].notna()
-    for row in f.index[both.to_numpy()]:
-        country = find_country(f.at[row, COUNTRY])
-        if country is None or country.bbox is None:
-            continue
-        lat, lon = float(f.at[row, LATITUDE]), float(f.at[row, LONGITUDE])
-        if not _inside(country.bbox, lon, lat) and _inside(country.bbox, lat, lon):
-            problems.add(
-                row,
-                LATITUDE,
-                f"({lat}, {lon}) lies outside {country.name} but inside it with latitude and "
-                f"longitude swapped: did you mean latitude {lon}, longitude {lat}?",
-            )
+    codes, names = pd.factorize(f[COUNTRY], use_na_sentinel=True)
+    if len(names) == 0:
+        return
+    found = [find_country(name) for name in names]
+    # One extent per distinct country name, NaN where unknown (NaN compares False: never flagged).
+    boxes = np.array([c.bbox if c and c.bbox else (np.nan,) * 4 for c in found] + [(np.nan,) * 4])
+    minx, miny, maxx, maxy = boxes[np.where(codes < 0, len(names), codes)].T
+    lat = f[LATITUDE].to_numpy(dtype="float64", na_value=np.nan)
+    lon = f[LONGITUDE].to_numpy(dtype="float64", na_value=np.nan)
+    inside = (minx <= lon) & (lon <= maxx) & (miny <= lat) & (lat <= maxy)
+    swapped = (minx <= lat) & (lat <= maxx) & (miny <= lon) & (lon <= maxy)
+    for i in np.flatnonzero(~inside & swapped):
+        country = found[codes[i]]
+        y, x = float(lat[i]), float(lon[i])
+        problems.add(
+            f.index[i],
+            LATITUDE,
+            f"({y}, {x}) lies outside {country.name} but inside it with latitude and "
+            f"longitude swapped: did you mean latitude {x}, longitude {y}?",
+        )
+
+
+# Every whitespace-separated link starts with http:// or https://; rows that do not match (or hold
+# characters the pattern does not judge the way str.split does) are checked one by one.
+_ALL_HTTP = r"(?i)\s*(?:https?://\S*\s*)*"
 
 
 def _check_urls(f: pd.DataFrame, problems: _Problems) -> None:
-    for row in f.index[f[SOURCE_URL].notna().to_numpy()]:
+    urls = f[SOURCE_URL].astype("str")
+    suspect = ~urls.str.fullmatch(_ALL_HTTP) | urls.str.contains(r"[^\x21-\x7e ]")
+    suspect = suspect.to_numpy(dtype=bool, na_value=False) & urls.notna().to_numpy(dtype=bool)
+    for row in f.index[suspect]:
         for url in str(f.at[row, SOURCE_URL]).split():
             if not url.lower().startswith(("http://", "https://")):
                 problems.add(row, SOURCE_URL, f"{_show(url)} is not an http(s) link")
