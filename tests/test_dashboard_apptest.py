@@ -237,6 +237,24 @@ def test_review_reports_a_concurrent_change(app: AppTest, store_path: Path) -> N
     assert GeoPackageStore(store_path).get("X-draft")[S.STATUS] == "draft"
 
 
+def test_correcting_a_draft_opens_it_in_the_form_and_saves_a_new_version(
+    app: AppTest, store_path: Path
+) -> None:
+    app.switch_page("views/review.py").run()
+    app.button(key="correct_X-draft").click().run()
+    assert not app.exception
+    assert app.selectbox(key="edit_choice").value == "X-draft"
+    assert app.text_input(key="e_location").value == "Mayadin"
+    app.text_input(key="e_location").set_value("Al Mayadin city")
+    app.selectbox(key="e_status").set_value("reviewed")
+    app.switch_page("views/edit.py")  # AppTest would otherwise rerun the page it last switched to
+    submit(app, "Save changes")
+    assert any("Saved X-draft" in s.value for s in app.success), [e.value for e in app.error]
+    stored = GeoPackageStore(store_path).get("X-draft")
+    assert stored[S.LOCATION] == "Al Mayadin city" and stored[S.STATUS] == "reviewed"
+    assert int(stored[S.VERSION]) == 2
+
+
 def test_edit_form_shows_errors_by_field_and_stores_a_valid_event(
     app: AppTest, store_path: Path
 ) -> None:
@@ -253,15 +271,20 @@ def test_edit_form_shows_errors_by_field_and_stores_a_valid_event(
     for key, value in form.items():
         widget = next(w for w in app.main.get(_form_kind(key)) if w.key == key)
         widget.set_value(value)
-    app.button[0].click().run()  # the form's submit button
+    submit(app, "Add event")
     assert not app.exception
     assert any("134.45 is outside -90..90" in e.value for e in app.error)
     assert len(GeoPackageStore(store_path).load()) == 8
     next(w for w in app.number_input if w.key == "e_latitude").set_value(34.45)
-    app.button[0].click().run()
+    submit(app, "Add event")
     assert not any("outside" in e.value for e in app.error)
     stored = GeoPackageStore(store_path).load()
     assert len(stored) == 9 and "Albukamal" in set(stored[S.LOCATION])
+
+
+def submit(at: AppTest, label: str) -> None:
+    (button,) = [b for b in at.button if b.label == label]
+    button.click().run()
 
 
 def _form_kind(key: str) -> str:
