@@ -73,3 +73,26 @@ def column_json(series: pd.Series, kind: str) -> np.ndarray:
         encoded = [json.dumps(str(v), ensure_ascii=False) for v in unique_series]
     table = np.array([*encoded, "null"], dtype=object)
     return table[np.where(codes < 0, len(encoded), codes)]
+
+
+def records_frame(records: list[dict]) -> pd.DataFrame:
+    """A frame of the records a JSON or YAML reader built, one row per record.
+
+    JSON's ``"\\ud800"`` escape (and YAML's) yields half of a UTF-16 surrogate pair, which pandas'
+    Arrow text cannot hold: such records are kept as Python objects instead, so that
+    :func:`geo.schema.validate` refuses the cell by row and column, and a property name holding
+    one is shown with the escape written out.
+    """
+    try:
+        return pd.DataFrame.from_records(records)
+    except UnicodeEncodeError:
+        shown = {k: _escaped(k) for r in records for k in r}
+        rows = [{shown[k]: v for k, v in r.items()} for r in records]
+        columns = pd.Index(list(dict.fromkeys(shown.values())), dtype=object)
+        return pd.DataFrame(rows, columns=columns, dtype=object)
+
+
+def _escaped(name: object) -> object:
+    if not isinstance(name, str):
+        return name
+    return name.encode("utf-8", "backslashreplace").decode("utf-8")
