@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import IO
@@ -21,11 +22,15 @@ import pandas as pd
 
 from geo import schema as S
 from geo.errors import InputError
-from geo.formats.values import column_json
+from geo.formats.values import column_json, records_frame
 from geo.textio import read_text
 
 MEDIA_TYPE = "application/geo+json"
 _BATCH = 20_000
+# Coordinates nested in arrays belong to a line or a polygon: refused before parsing, since a
+# polygon of millions of vertices would take seconds and gigabytes to parse only to be refused.
+_NESTED_COORDINATES = re.compile(r'"coordinates"\s*:\s*\[\s*\[')
+_FEATURE_START = re.compile(r'"type"\s*:\s*"Feature"')
 
 
 def _geometry_json(lon: np.ndarray, lat: np.ndarray) -> list[str]:
@@ -101,6 +106,14 @@ def read(source: str | Path | IO[str], *, mapping: Mapping[str, str] | None = No
     the feature's position (1-based), for error messages.
     """
     text = read_text(source) if isinstance(source, (str, Path)) else source.read()
+    nested = _NESTED_COORDINATES.search(text)
+    if nested:
+        # Numbered by the features that start before it (writers put "type" first).
+        number = max(1, len(_FEATURE_START.findall(text, 0, nested.start())))
+        raise InputError(
+            f"feature {number}: only Point geometries hold events; this one is a LineString, "
+            "Polygon or Multi- geometry (nested coordinate arrays): convert the shapes to points"
+        )
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -136,6 +149,6 @@ def read(source: str | Path | IO[str], *, mapping: Mapping[str, str] | None = No
                 raise InputError(f"feature {number}: a Point needs [longitude, latitude]")
             record[S.LONGITUDE], record[S.LATITUDE] = coords[0], coords[1]
         records.append(record)
-    frame = pd.DataFrame.from_records(records) if records else pd.DataFrame(columns=[S.EVENT_ID])
+    frame = records_frame(records) if records else pd.DataFrame(columns=[S.EVENT_ID])
     frame.index = pd.RangeIndex(1, len(frame) + 1)
     return frame
