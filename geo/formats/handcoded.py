@@ -28,10 +28,25 @@ import yaml
 
 from geo import schema as S
 from geo.errors import InputError
+from geo.formats.values import records_frame
 from geo.textio import read_text
 
 REPORT_KEYS = (S.SOURCE, S.SOURCE_URL, S.SOURCE_SCALE)
 _TOP_KEYS = {"report", "defaults", "events"}
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML without aliases: ``*name`` repeats a node without repeating its text, so a file of a
+    few hundred bytes can stand for gigabytes of events ("billion laughs")."""
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise InputError(
+                f"{self.name}: line {mark.line + 1}: YAML aliases (*name) are not accepted in an "
+                "events file; write the value out, or put shared values under 'defaults'"
+            )
+        return super().compose_node(parent, index)
 
 
 def _yaml_scalar(value: object) -> object:
@@ -48,7 +63,12 @@ def read_yaml(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     text = read_text(path)
     try:
-        doc = yaml.safe_load(text)
+        loader = _Loader(text)
+        loader.name = str(path)
+        try:
+            doc = loader.get_single_data()
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -75,7 +95,7 @@ def read_yaml(path: str | Path) -> pd.DataFrame:
             raise InputError(f"{path}: event {number} is not a mapping of column: value")
         record = {**base, **event}
         records.append({k: _yaml_scalar(v) for k, v in record.items()})
-    frame = pd.DataFrame.from_records(records)
+    frame = records_frame(records)
     frame.index = pd.RangeIndex(1, len(frame) + 1)
     return frame
 
@@ -114,7 +134,11 @@ def read(path: str | Path) -> pd.DataFrame:
     """A hand-coded file by its extension: .yaml/.yml or .csv."""
     suffix = Path(path).suffix.lower()
     if suffix in (".yaml", ".yml"):
-        return read_yaml(path)
-    if suffix == ".csv":
-        return read_csv(path)
-    raise InputError(f"{path}: hand-coded events come as .yaml, .yml or .csv, not {suffix!r}")
+        frame = read_yaml(path)
+    elif suffix == ".csv":
+        frame = read_csv(path)
+    else:
+        raise InputError(f"{path}: hand-coded events come as .yaml, .yml or .csv, not {suffix!r}")
+    if frame.empty:
+        raise InputError(f"{path} holds no events (a header or an empty list only); nothing to add")
+    return frame
