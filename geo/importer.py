@@ -282,6 +282,10 @@ def import_file(
             total = max(total, report.read)
             progress(report.read, total)
 
+    if report.read == 0:
+        raise InputError(
+            f"{path} holds no events (a header without rows, or an empty list); nothing to import"
+        )
     typed = pd.concat(typed_parts) if typed_parts else S.empty_frame()
     typed, duplicate_problems = _first_of_each_id(typed)
     problems.extend(duplicate_problems)
