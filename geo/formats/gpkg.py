@@ -28,6 +28,7 @@ from geo import schema as S
 from geo.errors import InputError
 from geo.formats.values import column_texts
 from geo.gpkg import frame_to_rows
+from geo.textio import check_size
 
 MEDIA_TYPE = "application/geopackage+sqlite3"
 LAYER = "events"
@@ -101,6 +102,7 @@ def read(path: str | Path) -> pd.DataFrame:
     import pyogrio
 
     path = Path(path)
+    check_size(path)
     try:
         layers = pyogrio.list_layers(path)
     except Exception as exc:  # pyogrio raises its own DataSourceError for anything unreadable
