@@ -11,18 +11,27 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from geo import settings
 from geo.errors import InputError
+from geo.textio import decode, read_text
 
 
 def _read_text(path: str) -> str:
-    if path == "-":
-        return sys.stdin.read()
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the report ({exc.strerror})") from exc
+    """The report: its encoding decided, and binary, empty or oversized input refused."""
+    if path != "-":
+        if not Path(path).is_file():
+            raise InputError(f"{path}: cannot read the report (no such file)")
+        return read_text(path)
+    data = sys.stdin.buffer.read(settings.MAX_INPUT_BYTES + 1)
+    if len(data) > settings.MAX_INPUT_BYTES:
+        raise InputError(
+            f"standard input is over the {settings.MAX_INPUT_BYTES / 1e6:,.0f} MB limit for one "
+            "input; raise CONFLICTMAP_MAX_INPUT_MB if it really is one report"
+        )
+    text, _ = decode(data, name="standard input")
+    if not text.strip():
+        raise InputError("standard input is empty: give the report's text")
+    return text
 
 
 def _parse_published(text: str) -> datetime:
@@ -63,7 +72,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``extract`` verb to the ``conflictmap`` parser."""
     p = sub.add_parser("extract", help="draft events from an Arabic or English news report")
-    p.add_argument("file", help="the report as UTF-8 text, or - for standard input")
+    p.add_argument(
+        "file", help="the report as text (UTF-8, UTF-16 or Windows-1256), or - for standard input"
+    )
     p.add_argument("--source", required=True, help='the publisher, e.g. "Syria TV"')
     p.add_argument(
         "--published",
