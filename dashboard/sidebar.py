@@ -37,6 +37,8 @@ KEYS = {
 }
 AREA_KEY = "f_area"  # (bbox, area_wkt): set by drawing on the map, or by the URL
 VIEW_KEY = "map_view"  # the map's current view, as last reported by the browser
+# Bumped when the area filter is cleared: the map is then drawn afresh, without the old shape.
+MAP_RESET_KEY = "map_reset"
 
 
 def _empty(field: str) -> object:
@@ -75,6 +77,12 @@ def clear() -> None:
     """Every filter back to empty (a button callback)."""
     for field, key in KEYS.items():
         st.session_state[key] = _empty(field)
+    clear_area()
+
+
+def clear_area() -> None:
+    if any(st.session_state.get(AREA_KEY, (None, None))):
+        st.session_state[MAP_RESET_KEY] = st.session_state.get(MAP_RESET_KEY, 0) + 1
     st.session_state[AREA_KEY] = (None, None)
 
 
@@ -153,7 +161,7 @@ def render(choices: dict[str, object]) -> st.delta_generator.DeltaGenerator:
     bbox, area = st.session_state.get(AREA_KEY, (None, None))
     if bbox or area:
         sb.info("Area filter: the shape drawn on the map (or given in the link).")
-        sb.button("Clear area", on_click=set_area, args=(None,), key="clear_area")
+        sb.button("Clear area", on_click=clear_area, key="clear_area")
     return counts
 
 

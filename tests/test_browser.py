@@ -270,3 +270,25 @@ def test_heat_map_layer_draws_on_request(tab: Session) -> None:
     tab.page.get_by_text("Heat map").click()
     tab.map.locator("canvas.leaflet-heatmap-layer").wait_for(state="attached", timeout=15_000)
     assert tab.markers() == 6, "the markers stay"
+
+
+def test_clearing_the_area_removes_the_drawn_shape_and_keeps_the_view(tab: Session) -> None:
+    tab.open("?lat=34.9&lon=40.5&zoom=9")
+    tab.wait_markers(6)
+    x, y = _lowest_marker_centre(tab)
+    tab.map.locator(".leaflet-draw-draw-rectangle").click()
+    tab.page.mouse.move(x - 30, y - 30)
+    tab.page.mouse.down()
+    tab.page.mouse.move(x + 30, y + 30, steps=5)
+    tab.page.mouse.up()
+    assert tab.wait_markers(1) == 1
+    tab.idle()
+    drawn = tab.map.locator("path.leaflet-interactive:not(.cm-arrow)")
+    assert drawn.count() == 1, "the rectangle is on the map"
+    tab.page.get_by_role("button", name="Clear area").click()
+    assert tab.wait_markers(6) == 6
+    tab.idle()
+    tab.map.locator("path.cm-arrow").nth(1).wait_for(timeout=15_000)
+    assert drawn.count() == 0, "the rectangle is gone with its filter"
+    frame = next(f for f in tab.page.frames if "streamlit_folium" in f.url)
+    assert frame.evaluate("window.map.getZoom()") == 9

@@ -7,6 +7,8 @@ filter change redraws the markers without reloading the map or losing its zoom.
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import shapely
 import streamlit as st
@@ -24,8 +26,8 @@ RETURNED = ["last_object_clicked", "all_drawings", "center", "zoom"]
 
 
 # --- callbacks: run before the next rerun, so they may set the sidebar's widgets ---------------------
-def _on_map_change() -> None:
-    value = st.session_state.get(MAP_KEY) or {}
+def _on_map_change(key: str) -> None:
+    value = st.session_state.get(key) or {}
     center, zoom = value.get("center"), value.get("zoom")
     if center and zoom is not None:
         st.session_state[sidebar.VIEW_KEY] = mapview.View(
@@ -71,10 +73,16 @@ filters = state.filters()
 filtered = state.filtered()
 every = state.events()
 
-if st.session_state.get("_page") != "map" or VIEW0_KEY not in st.session_state:
-    # Entering the page: start where the map was last left, or where a shared link points.
+epoch = st.session_state.get(sidebar.MAP_RESET_KEY, 0)
+fresh = st.session_state.get("_map_epoch") != epoch
+if fresh or st.session_state.get("_page") != "map" or VIEW0_KEY not in st.session_state:
+    # Entering the page, or drawing the map afresh: start where the map was last left, or where
+    # a shared link points.
     st.session_state[VIEW0_KEY] = sidebar.current_view() or mapview.fit_view(every)
+    st.session_state["_map_epoch"] = epoch
+    st.session_state["_last_drawings"] = None
 st.session_state["_page"] = "map"
+map_key = f"{MAP_KEY}-{epoch}"
 
 # Play control: which period is on the map while playing.
 first = filters.date_from or (filtered[S.EVENT_DATE].min().date() if len(filtered) else None)
@@ -126,13 +134,13 @@ with map_col:
     assets.localise(base, *groups, base_path=st.get_option("server.baseUrlPath") or "")
     st_folium(
         base,
-        key=MAP_KEY,
+        key=map_key,
         height=600,
         use_container_width=True,
         feature_group_to_add=groups,
         layer_control=mapview.layer_control(),
         returned_objects=RETURNED,
-        on_change=_on_map_change,
+        on_change=partial(_on_map_change, map_key),
     )
     directed = int(shown[S.ORIGIN_LATITUDE].notna().sum())
     if directed > mapview.ARROWS_MAX:
