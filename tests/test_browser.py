@@ -118,6 +118,14 @@ class Session:
             self.page.wait_for_timeout(100)  # lets Playwright take in the page's events
         return n
 
+    def draw_rectangle_around(self, x: float, y: float, half: float = 30) -> None:
+        """Draw a square with the map's rectangle tool, centred on page point (x, y)."""
+        self.map.locator(".leaflet-draw-draw-rectangle").click()
+        self.page.mouse.move(x - half, y - half)
+        self.page.mouse.down()
+        self.page.mouse.move(x + half, y + half, steps=5)
+        self.page.mouse.up()
+
     def url_holds(self, text: str, timeout: float = 10) -> bool:
         """Whether the address bar comes to hold ``text`` (it is written at the end of a run)."""
         deadline = time.monotonic() + timeout
@@ -225,11 +233,7 @@ def test_a_rectangle_drawn_on_the_map_filters_by_area(tab: Session) -> None:
     tab.open()
     tab.wait_markers(6)
     x, y = _lowest_marker_centre(tab)  # the test event at Albukamal
-    tab.map.locator(".leaflet-draw-draw-rectangle").click()
-    tab.page.mouse.move(x - 30, y - 30)
-    tab.page.mouse.down()
-    tab.page.mouse.move(x + 30, y + 30, steps=5)
-    tab.page.mouse.up()
+    tab.draw_rectangle_around(x, y)
     assert tab.wait_markers(1) == 1
     tab.page.get_by_text("1 of 6 events match the filters").wait_for(timeout=10_000)
     assert tab.url_holds("area=POLYGON")
@@ -276,11 +280,7 @@ def test_clearing_the_area_removes_the_drawn_shape_and_keeps_the_view(tab: Sessi
     tab.open("?lat=34.9&lon=40.5&zoom=9")
     tab.wait_markers(6)
     x, y = _lowest_marker_centre(tab)
-    tab.map.locator(".leaflet-draw-draw-rectangle").click()
-    tab.page.mouse.move(x - 30, y - 30)
-    tab.page.mouse.down()
-    tab.page.mouse.move(x + 30, y + 30, steps=5)
-    tab.page.mouse.up()
+    tab.draw_rectangle_around(x, y)
     assert tab.wait_markers(1) == 1
     tab.idle()
     drawn = tab.map.locator("path.leaflet-interactive:not(.cm-arrow)")
