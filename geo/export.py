@@ -15,10 +15,16 @@ kml        ``.kml``             Google Earth: a placemark per event, styled by e
 GeoPackage needs a path) and returns the number of events; ``Format.to_bytes(events)`` gives the
 whole file for a download button. Both depend only on the events passed, so the dashboard and
 ``conflictmap export`` produce the same bytes for the same filters.
+
+Nothing exported can attack whoever opens it: ``source_url`` keeps only http(s) links
+(:func:`safe_links`), KML escapes every text, and the CSV formats put an apostrophe before a cell
+a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return) unless
+``raw`` is asked for.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +32,7 @@ from typing import IO
 
 import pandas as pd
 
+from geo import schema as S
 from geo.errors import ConflictmapError
 from geo.formats import acled, csvfile, geojson, gpkg, kml
 from geo.query import Filters
@@ -33,21 +40,60 @@ from geo.query import Filters
 
 @dataclass(frozen=True)
 class Format:
+    """One export format; :meth:`write` and :meth:`to_bytes` keep only http(s) links."""
+
     name: str
     extension: str
     media_type: str
-    to_bytes: Callable[[pd.DataFrame], bytes]
-    write: Callable[[pd.DataFrame, str | Path | IO[str]], int]
+    _to_bytes: Callable[..., bytes]
+    _write: Callable[..., int]
     binary: bool = False  # True: write to a path, not a text stream (the GeoPackage)
+    formulas: bool = False  # True: a CSV, whose formula-like cells are guarded unless raw
+
+    def write(
+        self, events: pd.DataFrame, target: str | Path | IO[str], *, raw: bool = False
+    ) -> int:
+        """Write ``events`` to ``target``; ``raw`` (CSV formats) leaves formula-like cells as is."""
+        events = safe_links(events)
+        return (
+            self._write(events, target, raw=raw) if self.formulas else self._write(events, target)
+        )
+
+    def to_bytes(self, events: pd.DataFrame, *, raw: bool = False) -> bytes:
+        """The whole file, for a download button."""
+        if not self.formulas:
+            return self._to_bytes(safe_links(events))
+        buffer = io.StringIO()
+        self.write(events, buffer, raw=raw)
+        return buffer.getvalue().encode("utf-8")
 
 
 FORMATS: dict[str, Format] = {
     "geojson": Format("geojson", "geojson", geojson.MEDIA_TYPE, geojson.to_bytes, geojson.write),
-    "csv": Format("csv", "csv", csvfile.MEDIA_TYPE, csvfile.to_bytes, csvfile.write),
-    "acled": Format("acled", "acled.csv", acled.MEDIA_TYPE, acled.to_bytes, acled.write),
+    "csv": Format("csv", "csv", csvfile.MEDIA_TYPE, csvfile.to_bytes, csvfile.write, formulas=True),
+    "acled": Format(
+        "acled", "acled.csv", acled.MEDIA_TYPE, acled.to_bytes, acled.write, formulas=True
+    ),
     "gpkg": Format("gpkg", "gpkg", gpkg.MEDIA_TYPE, gpkg.to_bytes, gpkg.write, binary=True),
     "kml": Format("kml", "kml", kml.MEDIA_TYPE, kml.to_bytes, kml.write),
 }
+
+
+def safe_links(events: pd.DataFrame) -> pd.DataFrame:
+    """The events with only their http(s) links in ``source_url`` (others dropped).
+
+    Validation refuses other schemes on the way in; this keeps a store written some other way (an
+    older release, SQL by hand) from handing a ``javascript:`` link to whoever opens the export.
+    """
+    urls = events[S.SOURCE_URL]
+    kept = {u: _http_only(u) for u in urls.dropna().unique()}
+    if all(k == u for u, k in kept.items()):
+        return events
+    return events.assign(**{S.SOURCE_URL: urls.map(kept, na_action="ignore")})
+
+
+def _http_only(urls: str) -> str | None:
+    return " ".join(u for u in map(S.safe_url, str(urls).split()) if u) or None
 
 
 def get_format(name: str) -> Format:
@@ -58,9 +104,12 @@ def get_format(name: str) -> Format:
         raise ConflictmapError(f"unknown export format {name!r}; choose one of {known}") from None
 
 
-def export(events: pd.DataFrame, fmt: str, target: str | Path) -> int:
-    """Write events to ``target`` in format ``fmt``; returns how many were written."""
-    return get_format(fmt).write(events, target)
+def export(events: pd.DataFrame, fmt: str, target: str | Path, *, raw: bool = False) -> int:
+    """Write events to ``target`` in format ``fmt``; returns how many were written.
+
+    ``raw``: CSV formats write cells that a spreadsheet would run as a formula unguarded.
+    """
+    return get_format(fmt).write(events, target, raw=raw)
 
 
 def filename(filters: Filters, fmt: str) -> str:
