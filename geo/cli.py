@@ -186,13 +186,16 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     fmt = get_format(args.format)
+    if args.raw and not fmt.formulas:
+        raise ConflictmapError(f"--raw is for the CSV formats (csv, acled), not {fmt.name}")
     events = get_store(args).load(filters_from_args(args))
     if args.output == "-":
         sys.stdout.flush()
-        sys.stdout.buffer.write(fmt.to_bytes(events))  # bytes: the GeoPackage is not text
+        # Bytes: the GeoPackage is not text.
+        sys.stdout.buffer.write(fmt.to_bytes(events, raw=args.raw))
         sys.stdout.buffer.flush()
         return 0
-    count = export(events, fmt.name, args.output)
+    count = export(events, fmt.name, args.output, raw=args.raw)
     print(f"wrote {count} event(s) to {args.output}", file=sys.stderr)
     return 0
 
@@ -245,6 +248,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="export the filtered events")
     p.add_argument("--format", "-f", default="geojson", choices=sorted(FORMATS))
     p.add_argument("--output", "-o", required=True, help="file to write, or - for stdout")
+    p.add_argument(
+        "--raw",
+        action="store_true",
+        help="CSV formats: write cells starting with = + - @ as they are, without the apostrophe "
+        "that stops a spreadsheet running them as formulas",
+    )
     add_filter_arguments(p)
     p.set_defaults(func=cmd_export)
 
