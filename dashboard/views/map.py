@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from functools import partial
 
-import pandas as pd
 import shapely
 import streamlit as st
 from shapely.geometry import shape
@@ -18,6 +17,7 @@ from streamlit_folium import st_folium
 from dashboard import assets, data, mapview, sidebar, state, timeline
 from geo import schema as S
 from geo import settings
+from geo.query import Filters, apply
 
 MAP_KEY = "event_map"
 VIEW0_KEY = "map_view0"
@@ -96,9 +96,7 @@ if playing:
     idx = min(st.session_state.get("play_idx", 0), len(play_steps) - 1)
     start = play_steps[idx]
     current = (start, timeline.step_end(start, period))
-    day = filtered[S.EVENT_DATE]
-    ends = filtered[S.EVENT_DATE_END].fillna(day)
-    shown = filtered.loc[(ends >= pd.Timestamp(current[0])) & (day <= pd.Timestamp(current[1]))]
+    shown = apply(filtered, Filters(date_from=current[0], date_to=current[1]))
 
 head, controls = st.columns([3, 2])
 with head:
@@ -170,11 +168,8 @@ with detail_col:
                     st.switch_page("views/edit.py")
 
 # Timeline of everything the other filters keep, so that brushing can widen the dates again.
-for_timeline = filtered if filters.date_from is None and filters.date_to is None else None
-if for_timeline is None:
-    from geo.query import apply
-
-    for_timeline = apply(every, filters.with_(date_from=None, date_to=None))
+undated = filters.with_(date_from=None, date_to=None)
+for_timeline = filtered if undated == filters else apply(every, undated)
 if len(for_timeline):
     span_first = for_timeline[S.EVENT_DATE].min().date()
     span_last = for_timeline[S.EVENT_DATE].max().date()
