@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, state
+from geo import settings
 from geo.errors import ConflictmapError, ValidationError
 from geo.importer import import_file
 
@@ -34,12 +35,19 @@ st.markdown(
     "Upload an ACLED or UCDP GED export, GeoJSON points, a GeoPackage, or hand-coded events (YAML "
     "or CSV in the schema's columns). Events the store already holds are left as they are."
 )
-upload = st.file_uploader("File of events", type=TYPES, key="import_file")
+limit_mb = max(1, settings.MAX_INPUT_BYTES // (1024 * 1024))
+upload = st.file_uploader("File of events", type=TYPES, key="import_file", max_upload_size=limit_mb)
 skip_bad = st.checkbox(
     "Store the valid rows and list the rejected ones (otherwise one bad row stores nothing)",
     key="import_skip_bad",
 )
-if upload is not None and st.button(f"Import {upload.name}", type="primary", key="import_go"):
+if upload is not None and upload.size > settings.MAX_INPUT_BYTES:
+    st.error(
+        f"{upload.name} is {upload.size / 2**20:,.0f} MB, over the {limit_mb:,} MB limit for one "
+        "file: split it, or import it with `conflictmap import` after raising "
+        "CONFLICTMAP_MAX_INPUT_MB."
+    )
+elif upload is not None and st.button(f"Import {upload.name}", type="primary", key="import_go"):
     bar = st.progress(0.0, text="Reading…")
 
     def progress(done: int, total: int) -> None:
@@ -62,7 +70,9 @@ if upload is not None and st.button(f"Import {upload.name}", type="primary", key
             _problems_table([(p.row, f"{p.column}: {p.message}") for p in exc.problems])
         except ConflictmapError as exc:
             bar.empty()
-            st.error(f"{upload.name} cannot be imported: {exc}")
+            # The file was saved under a temporary folder: name it as the analyst knows it.
+            message = str(exc).replace(str(path), upload.name)
+            st.error(f"{upload.name} cannot be imported: {message}")
         else:
             st.success(report.summary().replace(str(path.parent) + "/", ""))
             for line in report.details():
