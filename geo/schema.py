@@ -346,7 +346,9 @@ def conform(frame: pd.DataFrame) -> gpd.GeoDataFrame:
             out[col.name] = pd.Series(None, index=frame.index, dtype=dtype)
             continue
         series = frame[col.name]
-        if col.kind == "date":
+        if series.dtype == dtype:
+            pass  # already canonical, as from the store's Arrow read: no copy
+        elif col.kind == "date":
             series = pd.to_datetime(series).astype(dtype)
         elif col.kind == "timestamp":
             series = pd.to_datetime(series, utc=True, format="ISO8601").astype(dtype)
@@ -355,7 +357,7 @@ def conform(frame: pd.DataFrame) -> gpd.GeoDataFrame:
         else:
             series = pd.to_numeric(series).astype(dtype)
         out[col.name] = series
-    return to_geoframe(pd.DataFrame(out, index=frame.index))
+    return to_geoframe(pd.DataFrame(out, index=frame.index, copy=False))
 
 
 def make_event_id(row: dict[str, object]) -> str:
