@@ -14,7 +14,7 @@ from dashboard import mapview
 from geo import schema as S
 from geo import settings
 from geo.cli import default_store
-from geo.store import EventStore, open_store
+from geo.store import EventStore
 
 
 def store_target() -> str:
@@ -24,9 +24,8 @@ def store_target() -> str:
 
 @st.cache_resource(show_spinner=False)
 def _store(target: str) -> EventStore:
-    if target == str(settings.DATABASE_URL or settings.STORE_PATH):
-        return default_store()
-    return open_store(target)
+    del target  # the cache key: one store per place the settings name
+    return default_store()
 
 
 def store() -> EventStore:
