@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import make_event
 
 from geo import schema as S
-from geo.query import Filters, apply
+from geo.query import EventIndex, Filters, apply, mask
+from geo.synthetic import synthetic_events
 
 
 @pytest.fixture
@@ -65,6 +67,31 @@ def test_each_filter_narrows_the_events(
     events: pd.DataFrame, filters: Filters, expected: list[str]
 ) -> None:
     assert ids(apply(events, filters)) == expected
+    assert ids(EventIndex(events).apply(filters)) == expected
+
+
+def test_the_index_keeps_exactly_what_a_scan_keeps() -> None:
+    events = synthetic_events(3000, seed=5)
+    rng = np.random.default_rng(5)
+    # Spans of up to three weeks, undated events, and associated actors, as real imports have.
+    span = pd.to_timedelta(rng.integers(0, 21, len(events)), unit="D")
+    events[S.EVENT_DATE_END] = (events[S.EVENT_DATE] + span).where(rng.random(len(events)) < 0.2)
+    events.loc[rng.random(len(events)) < 0.02, S.EVENT_DATE] = pd.NaT
+    events.loc[rng.random(len(events)) < 0.1, S.ASSOC_ACTOR_2] = "Hezbollah; Kataib Hezbollah"
+    index = EventIndex(events)
+    cases = [
+        Filters(date_from=date(2017, 3, 1)),
+        Filters(date_to=date(2016, 1, 10)),
+        Filters(date_from=date(2018, 5, 1), date_to=date(2018, 5, 20)),
+        Filters(actors=("Hezbollah", "Military Forces of Syria (2000-)")),
+        Filters(actors=("hezbollah",), event_types=("Battles", "Protests")),
+        Filters(sources=("sana",), countries=("Syria",), min_fatalities=1),
+        Filters(text="aleppo", geo_precision=(1, 2), bbox=(35.5, 32.0, 42.5, 37.5)),
+    ]
+    for filters in cases:
+        scanned = mask(events, filters)
+        assert 0 < scanned.sum() < len(events), filters  # each case really narrows
+        assert (index.mask(filters) == scanned).all(), filters
 
 
 def test_filters_combine_with_and(events: pd.DataFrame) -> None:
