@@ -13,8 +13,9 @@ is decided on its first megabytes (:func:`sniff_encoding`) and the rows are read
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from geo import settings
 from geo.errors import InputError
@@ -23,6 +24,8 @@ _ARABIC = range(0x0600, 0x0700)
 # Large files are streamed: their encoding is decided on this much of their start.
 SNIFF_BYTES = 4 * 1024 * 1024
 _BLOCK = 1024 * 1024
+_TAIL = 64 * 1024  # kept from one block to the next, so that a line cut in two is found whole
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
 
 
 def _looks_arabic(text: str) -> bool:
@@ -115,17 +118,35 @@ def read_text(path: str | Path, *, max_bytes: int | None = None) -> str:
 def sniff_encoding(path: str | Path, *, max_bytes: int | None = None) -> str:
     """The encoding of a file too large to decode whole, decided on its first few megabytes.
 
-    The same checks as :func:`read_text` (size, empty, binary, undecodable), on ``SNIFF_BYTES``;
-    a later byte that does not fit the encoding is met, and refused, while the file streams.
+    The same checks as :func:`read_text` (size, empty, binary, undecodable), on ``SNIFF_BYTES``.
+    A start in plain ASCII reads the same in every encoding we accept, so then the decision waits
+    for the first line that is not (an ASCII header and ASCII rows before the Arabic ones). A
+    later byte that does not fit is met, and refused, while the file streams.
     """
     path = Path(path)
     size = check_size(path, max_bytes=max_bytes)
     with open(path, "rb") as stream:
         sample = stream.read(SNIFF_BYTES)
-    text, encoding = _decode(sample, name=str(path), final=len(sample) == size)
-    if len(sample) == size and not text.strip():
+        if sample.isascii() and b"\x00" not in sample and len(sample) < size:
+            sample = _first_non_ascii_lines(stream, sample)
+    whole = len(sample) == size
+    text, encoding = _decode(sample, name=str(path), final=whole)
+    if whole and not text.strip():
         raise InputError(f"{path} holds only white space")
     return encoding
+
+
+def _first_non_ascii_lines(stream: BinaryIO, start: bytes) -> bytes:
+    """``SNIFF_BYTES`` from the line holding the stream's first non-ASCII byte (or ``start``)."""
+    tail = start[-_TAIL:]
+    while block := stream.read(_BLOCK):
+        block = tail + block
+        found = _NON_ASCII.search(block)
+        if found:
+            line = block.rfind(b"\n", 0, found.start()) + 1
+            return block[line:] + stream.read(SNIFF_BYTES)
+        tail = block[-_TAIL:]
+    return start
 
 
 def open_text(path: str | Path, encoding: str) -> TextIO:
