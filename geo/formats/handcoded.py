@@ -28,6 +28,7 @@ import yaml
 
 from geo import schema as S
 from geo.errors import InputError
+from geo.formats.rows import why_unreadable
 from geo.formats.values import records_frame
 from geo.textio import read_text
 
@@ -107,7 +108,7 @@ def read_csv(path: str | Path) -> pd.DataFrame:
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
-        raise InputError(f"{path}: not readable as CSV: {exc}") from exc
+        raise InputError(f"{path}: not readable as CSV: {why_unreadable(exc)}") from exc
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise InputError(f"{path}: the file is empty; expected a header row of column names")
     header = [h.strip() for h in rows[0]]

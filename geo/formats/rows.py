@@ -83,7 +83,9 @@ def open_csv(path: str | Path) -> CsvText:
         with open_text(path, encoding) as stream:
             header = next(csv.reader(stream), [])
     except csv.Error as exc:
-        raise InputError(f"{path}: not readable as CSV ({exc})") from exc
+        raise InputError(
+            f"{path}: the header is not readable as CSV ({why_unreadable(exc)})"
+        ) from exc
     except UnicodeDecodeError as exc:
         raise undecodable(path, encoding, "the header") from exc
     header = [h.strip() for h in header]
@@ -132,11 +134,23 @@ def read_csv_rows(
                 yield _frame(records, numbers, header), problems
         except csv.Error as exc:
             raise InputError(
-                f"{source.path}: row {reader.line_num}: not readable as CSV ({exc})"
+                f"{source.path}: line {reader.line_num}: not readable as CSV ({why_unreadable(exc)})"
             ) from exc
         except UnicodeDecodeError as exc:
             where = f"the text after line {reader.line_num}"
             raise undecodable(source.path, source.encoding, where) from exc
+
+
+def why_unreadable(exc: csv.Error) -> str:
+    """What a CSV reader's error means for the analyst."""
+    if "field larger than field limit" in str(exc):
+        # csv stops a cell at 128 KB; no field of an event is that long, so the usual cause is a
+        # quote opened and never closed, which swallows the rest of the file into one cell.
+        return (
+            f"a cell longer than {csv.field_size_limit():,} characters: a quote opened and never "
+            "closed, or not a CSV of events"
+        )
+    return str(exc)
 
 
 def _misfit(number: int, fields: int, header: list[str]) -> Problem:
