@@ -39,11 +39,27 @@ def write(events: pd.DataFrame, target: str | Path | IO[str], *, raw: bool = Fal
 def write_columns(
     header: Sequence[str], columns: Sequence[Sequence[str | None]], target: IO[str]
 ) -> None:
-    """A header row, then a row per position of the text ``columns`` (None: an empty cell)."""
+    """A header row, then a row per position of the text ``columns`` (None: an empty cell).
+
+    csv quotes a cell holding a line feed but not one holding a lone carriage return, which
+    spreadsheets and csv readers alike take for the end of a row: the rest of the cell would
+    start a row of its own, a formula unguarded. Rows with such a cell are written fully quoted.
+    """
     writer = csv.writer(target, lineterminator="\n")
     writer.writerow(header)
-    for row in zip(*columns, strict=True):
-        writer.writerow(["" if v is None else v for v in row])
+    lone_cr = _rows_with_carriage_returns(columns)
+    quoted = csv.writer(target, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for i, row in enumerate(zip(*columns, strict=True)):
+        (quoted if i in lone_cr else writer).writerow(["" if v is None else v for v in row])
+
+
+def _rows_with_carriage_returns(columns: Sequence[Sequence[str | None]]) -> set[int]:
+    rows: set[int] = set()
+    for values in columns:
+        # One join per column finds the rare column worth a look cell by cell.
+        if "\r" in "\n".join(filter(None, values)):
+            rows.update(i for i, v in enumerate(values) if v is not None and "\r" in v)
+    return rows
 
 
 def to_bytes(events: pd.DataFrame) -> bytes:
