@@ -61,11 +61,16 @@ page = (
 for _, event in drafts.iloc[(page - 1) * PAGE_SIZE : page * PAGE_SIZE].iterrows():
     eid, version = event[S.EVENT_ID], int(event[S.VERSION])
     with st.container(border=True):
-        title = f"**{mapview.esc(event[S.SUB_EVENT_TYPE])}** · {mapview.esc(event[S.LOCATION])}"
+        # HTML, not Markdown: a place named "![x](https://...)" must not fetch an image; <bdi>
+        # keeps a right-to-left override inside the name from reordering the rest of the line.
+        title = (
+            f"<b>{mapview.esc(event[S.SUB_EVENT_TYPE])}</b> · "
+            f"<bdi>{mapview.esc(event[S.LOCATION])}</bdi>"
+        )
         confidence = event[S.CONFIDENCE]
         if pd.notna(confidence):
             title += f" · confidence {confidence:.2f}"
-        st.markdown(title)
+        st.html(f"<p>{title}</p>")
         left, right = st.columns([3, 2])
         with left:
             dateline = event[S.EVENT_DATE].date() if pd.notna(event[S.EVENT_DATE]) else None
