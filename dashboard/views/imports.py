@@ -8,6 +8,7 @@ take the list of rejected rows with their reasons.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 
@@ -20,6 +21,16 @@ from geo.errors import ConflictmapError, ValidationError
 from geo.importer import import_file
 
 TYPES = ["csv", "yaml", "yml", "geojson", "json", "gpkg"]
+
+
+# Message boxes render Markdown, and file names, headers and column names come from the file:
+# every punctuation mark Markdown (or Streamlit's :colour[...] and $math$) reads is escaped.
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:&])")
+
+
+def _plain(text: str) -> str:
+    """Text shown as written in a Markdown message (st.error, st.success, st.caption)."""
+    return _MARKDOWN.sub(r"\\\1", text)
 
 
 def _problems_table(rows: list[tuple[object, str]]) -> None:
@@ -43,8 +54,8 @@ skip_bad = st.checkbox(
 )
 if upload is not None and upload.size > settings.MAX_INPUT_BYTES:
     st.error(
-        f"{upload.name} is {upload.size / 2**20:,.0f} MB, over the {limit_mb:,} MB limit for one "
-        "file: split it, or import it with `conflictmap import` after raising "
+        f"{_plain(upload.name)} is {upload.size / 2**20:,.0f} MB, over the {limit_mb:,} MB limit "
+        "for one file: split it, or import it with `conflictmap import` after raising "
         "CONFLICTMAP_MAX_INPUT_MB."
     )
 elif upload is not None and st.button(f"Import {upload.name}", type="primary", key="import_go"):
@@ -66,17 +77,19 @@ elif upload is not None and st.button(f"Import {upload.name}", type="primary", k
             )
         except ValidationError as exc:
             bar.empty()
-            st.error(f"Nothing was stored: {len(exc.problems):,} problem(s) in {upload.name}.")
+            st.error(
+                f"Nothing was stored: {len(exc.problems):,} problem(s) in {_plain(upload.name)}."
+            )
             _problems_table([(p.row, f"{p.column}: {p.message}") for p in exc.problems])
         except ConflictmapError as exc:
             bar.empty()
             # The file was saved under a temporary folder: name it as the analyst knows it.
             message = str(exc).replace(str(path), upload.name)
-            st.error(f"{upload.name} cannot be imported: {message}")
+            st.error(f"{_plain(upload.name)} cannot be imported: {_plain(message)}")
         else:
-            st.success(report.summary().replace(str(path.parent) + "/", ""))
+            st.success(_plain(report.summary().replace(str(path.parent) + "/", "")))
             for line in report.details():
-                st.caption(line)
+                st.caption(_plain(line))
             if report.rejected:
                 st.subheader("Rejected rows")
                 _problems_table([(r.row, "; ".join(r.reasons)) for r in report.rejected])
