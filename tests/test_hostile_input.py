@@ -11,6 +11,7 @@ import codecs
 import csv
 import io
 import os
+import re
 import subprocess
 import sys
 import tracemalloc
@@ -420,7 +421,7 @@ def test_an_upload_over_the_limit_is_refused_with_a_sentence(
     big = acled_text(rows=4000).encode()
     app.get("file_uploader")[0].upload("big.csv", big, "text/csv").run()
     assert not app.exception
-    assert [e.value for e in app.error] == [
+    assert [shown(e.value) for e in app.error] == [
         "big.csv is 2 MB, over the 1 MB limit for one file: split it, or import it with "
         "`conflictmap import` after raising CONFLICTMAP_MAX_INPUT_MB."
     ]
@@ -429,7 +430,20 @@ def test_an_upload_over_the_limit_is_refused_with_a_sentence(
     photo = b"\x89PNG\r\n\x1a\n\x00\x00" * 100
     app.get("file_uploader")[0].upload("photo.csv", photo, "text/csv").run()
     app.button(key="import_go").click().run()
-    (error,) = [e.value for e in app.error]
+    (error,) = [shown(e.value) for e in app.error]
     assert error.startswith("photo.csv cannot be imported: photo.csv looks like a binary file")
     assert "conflictmap-upload-" not in error  # the temporary copy is not named
+
+    # Message boxes render Markdown: a header from the file must not become an image or a link.
+    header = "![beacon](https://tracker.example/p.png),:red[x],$y$\n1,2,3\n"
+    app.get("file_uploader")[0].upload("odd.csv", header.encode(), "text/csv").run()
+    app.button(key="import_go").click().run()
+    (error,) = [e.value for e in app.error]
+    assert "](" not in error and ":red[" not in error and "$y$" not in error
+    assert "cannot tell the format from its header (![beacon](https://tracker" in shown(error)
     assert sorted(GeoPackageStore(path).load()[S.EVENT_ID]) == ["T-1", "T-2"]
+
+
+def shown(markdown: str) -> str:
+    """What a Markdown message shows: its backslash escapes taken off."""
+    return re.sub(r"\\(.)", r"\1", markdown)
