@@ -736,6 +736,10 @@ def fill_coordinates(
     for column in (LATITUDE, LONGITUDE):
         if column not in out.columns:
             out[column] = np.nan
+    for column in (LATITUDE, LONGITUDE, GEO_PRECISION, ISO):
+        # A reader's text column (pandas' Arrow strings) cannot take the number placed in it.
+        if column in out.columns and pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].astype("object")
     for column in (GEO_PRECISION, PLACE_ID, ADMIN1, ADMIN2, COUNTRY, ISO, COORD_SOURCE):
         if column not in out.columns:
             out[column] = pd.Series([None] * len(out), index=out.index, dtype="object")
@@ -755,7 +759,7 @@ def fill_coordinates(
         country = out.at[label, COUNTRY]
         country = None if _missing(country) else str(country)
         if country is None and not _missing(out.at[label, ISO]):
-            country = str(int(out.at[label, ISO]))
+            country = _iso_code(out.at[label, ISO])
         result = coder.geocode(location, country=country)
         if not result.matched:
             problems.append(Problem(label, LOCATION, f"{location!r} - {result.reason}"))
@@ -774,6 +778,14 @@ def fill_coordinates(
             if _missing(out.at[label, column]) and value is not None:
                 out.at[label, column] = value
     return out, problems
+
+
+def _iso_code(value: object) -> str | None:
+    """An ISO numeric code as text ("760"), or None when the cell is not one (validation names it)."""
+    try:
+        return str(int(float(str(value).strip())))
+    except (ValueError, OverflowError):
+        return None
 
 
 def _missing(value: object) -> bool:
