@@ -163,14 +163,21 @@ def attempted(stored: pd.Series, changes: Mapping[str, object]) -> dict[str, lis
     return _diff(stored, typed)
 
 
-def _arrow_to_frame(table: pa.Table) -> pd.DataFrame:
-    """An Arrow table of event columns as pandas, cast to the schema's dtypes on the Arrow side.
+def _read_arrow_frame(path: Path) -> pd.DataFrame:
+    """The events layer read through GDAL's Arrow stream, as pandas in the schema's dtypes.
 
-    GDAL gives DATE fields as date32 and DATETIME as millisecond timestamps; casting before the
-    conversion lets :func:`geo.schema.conform` find every column already in its dtype.
+    GDAL gives DATE fields as date32 and DATETIME as millisecond timestamps; they are cast on the
+    Arrow side so that :func:`geo.schema.conform` finds every column in its dtype. Each Arrow
+    column is let go as soon as pandas has it: the peak is about one copy of the events, not two.
     """
+    import pyogrio
+
+    _, table = pyogrio.read_arrow(
+        path, layer=TABLE, read_geometry=False, columns=list(S.COLUMN_NAMES)
+    )
+    names = table.column_names
     columns = []
-    for name in table.column_names:
+    for name in names:
         column = table[name]
         kind = S.KINDS.get(name)
         if kind == "date":
@@ -178,10 +185,14 @@ def _arrow_to_frame(table: pa.Table) -> pd.DataFrame:
         elif kind == "timestamp":
             column = column.cast(pa.timestamp("ns", tz="UTC"))
         columns.append(column)
-    table = pa.table(columns, names=table.column_names)
+    del table, column  # the cast table below holds the only references now
+    table = pa.table(columns, names=names)
+    del columns
     integers = {pa.int64(): pd.Int64Dtype(), pa.int32(): pd.Int64Dtype()}
-    # self_destruct frees each Arrow column once converted: the peak is not two full copies.
-    return table.to_pandas(types_mapper=integers.get, split_blocks=True, self_destruct=True)
+    frame = table.to_pandas(types_mapper=integers.get, split_blocks=True, self_destruct=True)
+    del table
+    pa.default_memory_pool().release_unused()  # hand the freed Arrow buffers back to the system
+    return frame
 
 
 class GeoPackageStore:
@@ -448,19 +459,14 @@ class GeoPackageStore:
         half the memory.
         """
         try:
-            import pyogrio
             from pyogrio.errors import DataLayerError, DataSourceError, FieldError
         except ImportError:
-            pyogrio = None
-        if pyogrio is not None:
+            pass
+        else:
             try:
-                _, table = pyogrio.read_arrow(
-                    self.path, layer=TABLE, read_geometry=False, columns=list(S.COLUMN_NAMES)
-                )
+                return S.conform(_read_arrow_frame(self.path))
             except (DataSourceError, DataLayerError, FieldError):
                 pass
-            else:
-                return S.conform(_arrow_to_frame(table))
         with self._reading() as con:
             return self._select(con, "1 = 1", ())
 
