@@ -12,17 +12,21 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from geo import schema as S
 from geo.errors import InputError
-from geo.formats.values import column_json, records_frame
+from geo.formats.values import records_frame
 from geo.textio import read_text
 
 MEDIA_TYPE = "application/geo+json"
@@ -33,51 +37,168 @@ _NESTED_COORDINATES = re.compile(r'"coordinates"\s*:\s*\[\s*\[')
 _FEATURE_START = re.compile(r'"type"\s*:\s*"Feature"')
 
 
-def _geometry_json(lon: np.ndarray, lat: np.ndarray) -> list[str]:
-    return [
-        "null" if (x != x or y != y) else f'{{"type": "Point", "coordinates": [{x!r}, {y!r}]}}'
-        for x, y in zip(lon.tolist(), lat.tolist(), strict=True)
-    ]
+def _flat(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
 
 
-def write(events: pd.DataFrame, target: str | Path | IO[str]) -> int:
+# A JSON string is the text in quotes unless it holds one of these (json.dumps escapes them).
+_NEEDS_ESCAPING = r'[\x00-\x1f"\\]'
+
+
+def _quoted(text: pa.Array) -> pa.Array:
+    """JSON strings, as ``json.dumps(t, ensure_ascii=False)`` writes them, quoted in Arrow."""
+    quoted = pc.binary_join_element_wise('"', text, '"', "")
+    special = pc.fill_null(pc.match_substring_regex(text, _NEEDS_ESCAPING), False)
+    if pc.any(special).as_py():
+        odd = pc.filter(text, special).to_pylist()
+        escaped = pa.array([json.dumps(t, ensure_ascii=False) for t in odd], pa.string())
+        quoted = pc.replace_with_mask(quoted, special, escaped)
+    return quoted
+
+
+def _distinct_json(uniques: pd.Series, kind: str) -> pa.Array:
+    """The JSON text of each distinct value of a column (none of them missing)."""
+    if kind == "str":
+        return _quoted(_flat(pa.array(uniques.astype("str"), pa.string())))
+    if kind in ("date", "timestamp"):
+        values = uniques.dt.tz_convert(None) if kind == "timestamp" else uniques
+        days = values.to_numpy(dtype="datetime64[ns]")
+        if kind == "date":
+            texts = np.datetime_as_string(days.astype("datetime64[D]"))
+        else:  # milliseconds, cut (not rounded), as ISO text
+            texts = np.char.add(np.datetime_as_string(days, unit="ms"), "Z")
+        return _quoted(pa.array(texts, pa.string()))
+    if kind == "int":
+        return pa.array([str(int(v)) for v in uniques], pa.string())
+    return _float_json(uniques.to_numpy(dtype="float64"))
+
+
+def _float_json(values: np.ndarray) -> pa.Array:
+    # repr is what json.dumps writes for a finite float, at a tenth of the cost.
+    return pa.array(
+        [repr(v) if math.isfinite(v) else json.dumps(v) for v in values.tolist()], pa.string()
+    )
+
+
+@dataclass
+class _Part:
+    """A stretch of every feature's text: per event a code, per code a fragment of JSON."""
+
+    codes: np.ndarray  # 0 .. len(fragments) - 1
+    fragments: pa.Array
+
+    @classmethod
+    def of(cls, codes: np.ndarray, distinct: pa.Array, *, before: str, after: str, missing: str):
+        """Fragments ``before + value + after``, and ``missing`` for code -1."""
+        wrapped = pc.binary_join_element_wise(before, _flat(distinct), after, "")
+        table = pa.concat_arrays([wrapped, pa.array([missing], pa.string())])
+        return cls(np.where(codes < 0, len(table) - 1, codes), table)
+
+
+def _parts(chunk: pd.DataFrame) -> list[_Part]:
+    """Every feature's text cut at column boundaries, encoded once per distinct value."""
+    lon = chunk[S.LONGITUDE].to_numpy(dtype="float64")
+    lat = chunk[S.LATITUDE].to_numpy(dtype="float64")
+    located = ~(np.isnan(lon) | np.isnan(lat))
+    feature = ',\n{"type": "Feature", "geometry": '
+    parts = []
+    # The point in two parts, longitude and latitude; "null" for an event without coordinates.
+    encoded = {}  # the coordinates serve the point and the properties: encoded once
+    for column, values in ((S.LONGITUDE, lon), (S.LATITUDE, lat)):
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        encoded[column] = (codes, _float_json(uniques))
+    for column, before, after, missing in (
+        (S.LONGITUDE, feature + '{"type": "Point", "coordinates": [', ", ", feature + "null"),
+        (S.LATITUDE, "", ']}, "properties": {', ', "properties": {'),
+    ):
+        codes, texts = encoded[column]
+        codes = np.where(located, codes, -1)
+        parts.append(_Part.of(codes, texts, before=before, after=after, missing=missing))
+    last = len(S.COLUMNS) - 1
+    for i, col in enumerate(S.COLUMNS):
+        if col.name in encoded:
+            codes, distinct = encoded[col.name]
+        else:
+            series = chunk[col.name]
+            codes, uniques = pd.factorize(series, use_na_sentinel=True)
+            distinct = _distinct_json(pd.Series(uniques, dtype=series.dtype), col.kind)
+        before = ("" if i == 0 else ", ") + json.dumps(col.name) + ": "
+        after = "}}" if i == last else ""
+        parts.append(
+            _Part.of(codes, distinct, before=before, after=after, missing=before + "null" + after)
+        )
+    return parts
+
+
+def _merged(parts: list[_Part], *, most: int) -> list[_Part]:
+    """Neighbouring parts joined while their combinations stay few (at most ``most``).
+
+    Status, origin, version, precisions, types ... repeat together, so a few hundred combined
+    fragments stand for ten columns and the per-event join has fewer pieces to put together:
+    that join, not the encoding, is what costs most per event.
+    """
+    out: list[_Part] = []
+    group, codes = [parts[0]], parts[0].codes
+    for part in parts[1:]:
+        combined, found = pd.factorize(codes * len(part.fragments) + part.codes)
+        if len(found) <= most:
+            group, codes = [*group, part], combined
+            continue
+        out.append(_joined(group, codes))
+        group, codes = [part], part.codes
+    out.append(_joined(group, codes))
+    return out
+
+
+def _joined(group: list[_Part], codes: np.ndarray) -> _Part:
+    """One part for a group of neighbours; ``codes`` number their combinations 0, 1, ..."""
+    if len(group) == 1:
+        return group[0]
+    first = np.empty(int(codes.max()) + 1, dtype="int64")
+    first[codes[::-1]] = np.arange(len(codes))[::-1]  # an event that has each combination
+    pieces = [p.fragments.take(pa.array(p.codes[first])) for p in group]
+    return _Part(codes, pc.binary_join_element_wise(*pieces, ""))
+
+
+def _feature_bytes(chunk: pd.DataFrame) -> bytes:
+    """The features of ``chunk`` as UTF-8 JSON, each preceded by ``,\\n``."""
+    parts = _merged(_parts(chunk), most=max(len(chunk) // 8, 64))
+    pieces = [p.fragments.take(pa.array(p.codes)) for p in parts]
+    features = _flat(pc.binary_join_element_wise(*pieces, ""))
+    # The features' texts lie end to end in the array's data buffer: that is the batch.
+    offsets = np.frombuffer(features.buffers()[1], dtype=np.int32)
+    begin, end = offsets[features.offset], offsets[features.offset + len(features)]
+    return features.buffers()[2].slice(int(begin), int(end - begin)).to_pybytes()
+
+
+def write(events: pd.DataFrame, target: str | Path | IO[str] | IO[bytes]) -> int:
     """Write events as an RFC 7946 FeatureCollection; returns the number of features.
 
     The output depends only on the events, so the same selection exported from the dashboard and
-    from ``conflictmap export`` is byte-identical.
+    from ``conflictmap export`` is byte-identical. Features are assembled a batch at a time in
+    Arrow, each distinct value encoded once: a million events take seconds and the memory of
+    one batch.
     """
     if isinstance(target, (str, Path)):
-        with open(target, "w", encoding="utf-8", newline="\n") as stream:
+        with open(target, "wb") as stream:
             return write(events, stream)
-    stream = target
-    stream.write('{"type": "FeatureCollection", "features": [')
-    first = True
+    binary = isinstance(target, (io.RawIOBase, io.BufferedIOBase))
+
+    def put(data: bytes) -> None:
+        target.write(data if binary else data.decode("utf-8"))
+
+    put(b'{"type": "FeatureCollection", "features": [')
     for start in range(0, len(events), _BATCH):
-        chunk = events.iloc[start : start + _BATCH]
-        props = [
-            np.char.add(f'"{c.name}": ', column_json(chunk[c.name], c.kind).astype(str))
-            for c in S.COLUMNS
-        ]
-        geoms = _geometry_json(
-            chunk[S.LONGITUDE].to_numpy(dtype="float64"),
-            chunk[S.LATITUDE].to_numpy(dtype="float64"),
-        )
-        lines = []
-        for geom, *values in zip(geoms, *props, strict=True):
-            lines.append(
-                f'{{"type": "Feature", "geometry": {geom}, "properties": {{{", ".join(values)}}}}}'
-            )
-        if lines:
-            stream.write(("\n" if first else ",\n") + ",\n".join(lines))
-            first = False
-    stream.write("\n]}\n")
+        data = _feature_bytes(events.iloc[start : start + _BATCH])
+        put(b"\n" + data[2:] if start == 0 else data)  # the first feature has no comma
+    put(b"\n]}\n")
     return len(events)
 
 
 def to_bytes(events: pd.DataFrame) -> bytes:
-    buffer = io.StringIO()
+    buffer = io.BytesIO()
     write(events, buffer)
-    return buffer.getvalue().encode("utf-8")
+    return buffer.getvalue()
 
 
 def _scalar(value: object) -> object:
