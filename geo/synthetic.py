@@ -397,7 +397,10 @@ def synthetic_events(
 
     country_name = np.array([by_code[c].name for c in t.country], dtype=object)[town]
     iso = np.array([by_code[c].isonumeric for c in t.country], dtype="int64")[town]
-    created = pd.to_datetime(event_date) + pd.to_timedelta(rng.integers(1, 14 * 24, size=n), "h")
+    # Stored by a weekly import, as ACLED publishes: the Tuesday after the event's week, 06:00.
+    days = event_date.astype("int64")
+    monday = days - (days + 3) % 7  # 1970-01-01 was a Thursday
+    created = pd.to_datetime((monday + 8).astype("datetime64[D]")) + pd.Timedelta(hours=6)
     ids = pd.Series(np.arange(1, n + 1)).astype("str").str.zfill(7)
 
     frame = pd.DataFrame(
