@@ -8,20 +8,20 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
+from conftest import SHARED
 
 from geo.boundaries import Boundaries, assign_admin, find_boundary_file, load_boundaries
 from geo.errors import InputError
 from geo.gazetteer import Gazetteer, Place
 from geo.geocode import Geocoder
 
-SHARED = Path(__file__).resolve().parents[1] / ".." / "shared" / "boundaries"
-ADM2 = SHARED / "syr_admbnda_adm2_uncs_unocha.json"
+ADM2 = SHARED / "boundaries" / "syr_admbnda_adm2_uncs_unocha.json"
 
 
 @pytest.fixture(scope="module")
 def syria() -> Boundaries:
     if not ADM2.exists():
-        pytest.skip("../shared/boundaries (OCHA Syria COD-AB) absent")
+        pytest.skip(f"{ADM2} (OCHA Syria COD-AB) absent")
     return Boundaries.load(ADM2)
 
 
