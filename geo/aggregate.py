@@ -101,6 +101,22 @@ def _in_box(lon: np.ndarray, lat: np.ndarray, bbox: BBox | None) -> np.ndarray:
     return located & (lon >= west) & (lon <= east) & (lat >= south) & (lat <= north)
 
 
+def in_view(
+    events: pd.DataFrame,
+    *,
+    bbox: BBox | None = None,
+    keep: np.ndarray | None = None,
+    index: EventIndex | None = None,
+) -> np.ndarray:
+    """Boolean array: the kept events with coordinates in ``bbox`` (anywhere without one)."""
+    index = _checked_index(events, index)
+    lon, lat = _coordinates(events, index)
+    inside = _in_box(lon, lat, bbox)
+    if keep is not None:
+        inside &= keep
+    return inside
+
+
 def count_in_view(
     events: pd.DataFrame,
     *,
@@ -109,12 +125,7 @@ def count_in_view(
     index: EventIndex | None = None,
 ) -> int:
     """How many kept events with coordinates lie in ``bbox`` (all of them without one)."""
-    index = _checked_index(events, index)
-    lon, lat = _coordinates(events, index)
-    inside = _in_box(lon, lat, bbox)
-    if keep is not None:
-        inside &= keep
-    return int(inside.sum())
+    return int(in_view(events, bbox=bbox, keep=keep, index=index).sum())
 
 
 def use_cells(in_view: int, *, markers_max: int = MARKERS_MAX) -> bool:
