@@ -29,8 +29,9 @@ from branca.element import Element, MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
-from geo import frames
+from geo import aggregate, frames
 from geo import schema as S
+from geo.query import EventIndex
 
 # Deir ez-Zor governorate: where the founding events are, and a sensible first view of Syria.
 DEFAULT_CENTER: tuple[float, float] = (35.0, 40.3)
@@ -423,6 +424,126 @@ def _records(frame: pd.DataFrame) -> Iterable[dict[str, object]]:
     values = [frame[c].tolist() for c in columns]
     for row in zip(*values, strict=True):
         yield dict(zip(columns, row, strict=True))
+
+
+class EventCells(MacroElement):
+    """Events counted into screen cells (:func:`geo.aggregate.grid_cells`), one square per cell.
+
+    A cell's colour says how many events it holds; its tooltip gives the count and its popup the
+    event-type mix. The browser receives one row of numbers per cell, so the payload stays
+    bounded however many events there are. No event text is sent: type names are the taxonomy's.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (target) {
+            var types = {{ this.types_json }};
+            var colours = {{ this.colours_json }};
+            var steps = {{ this.steps_json }};
+            var cells = {{ this.cells_json }};
+            var top = 1;
+            for (var i = 0; i < cells.length; i++) { top = Math.max(top, cells[i][6]); }
+            function fill(n) {
+                var k = Math.min(steps.length - 1,
+                                 Math.floor(Math.log(n) / Math.log(top + 1) * steps.length));
+                return steps[k];
+            }
+            function popup(c) {
+                var h = '<div class="cm-popup"><div class="cm-title">' +
+                    c[6].toLocaleString() + (c[6] === 1 ? ' event' : ' events') + '</div>' +
+                    '<div class="cm-muted">' + c[7].toLocaleString() + ' fatalities reported</div>';
+                for (var k = 0; k < types.length; k++) {
+                    if (!c[8][k]) { continue; }
+                    h += '<div class="cm-row"><span style="color:' + colours[k] +
+                        '">&#9679;</span> ' + types[k] + ': ' + c[8][k].toLocaleString() +
+                        ' (' + Math.round(100 * c[8][k] / c[6]) + '%)</div>';
+                }
+                return h + '<div class="cm-muted cm-id">Zoom in or narrow the filters to see ' +
+                    'single events.</div></div>';
+            }
+            for (var i = 0; i < cells.length; i++) {
+                var c = cells[i];
+                var square = L.rectangle([[c[2], c[3]], [c[4], c[5]]], {
+                    color: "#ffffff", weight: 1, fillColor: fill(c[6]), fillOpacity: 0.7,
+                    className: "cm-cell"
+                });
+                square.cmCell = c;
+                square.bindTooltip(c[6].toLocaleString() + (c[6] === 1 ? " event" : " events"),
+                                   {sticky: true});
+                square.bindPopup(function (layer) { return popup(layer.cmCell); },
+                                 {maxWidth: 320, minWidth: 220});
+                target.addLayer(square);
+            }
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+    # Light to dark with the count (ColorBrewer YlOrRd, 6 classes).
+    STEPS = ("#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026")
+
+    def __init__(self, cells: pd.DataFrame) -> None:
+        super().__init__()
+        self._name = "EventCells"
+        self.count = int(cells["count"].sum())
+        self.cells = len(cells)
+        payload = json.loads(aggregate.cells_payload(cells))
+        self.types_json = _json_for_script([esc(t) for t in payload["types"]])
+        self.colours_json = _json_for_script([style_of(t).colour for t in payload["types"]])
+        self.steps_json = _json_for_script(list(self.STEPS))
+        self.cells_json = _json_for_script(payload["cells"])
+
+
+def cell_layer(cells: pd.DataFrame) -> folium.FeatureGroup:
+    total = int(cells["count"].sum())
+    group = folium.FeatureGroup(
+        name=f"&#9638; Events counted in squares ({total:,} in {len(cells):,})", overlay=True
+    )
+    EventCells(cells).add_to(group)
+    return group
+
+
+# The map's size in pixels as the map page draws it (the width is the column's, about this).
+MAP_SIZE = (1100, 600)
+
+
+def view_layers(
+    events: pd.DataFrame,
+    view: View,
+    *,
+    keep: np.ndarray | None = None,
+    index: EventIndex | None = None,
+    heat: bool = False,
+    markers_max: int = aggregate.MARKERS_MAX,
+    texts: pd.Series | None = None,
+) -> list[folium.FeatureGroup]:
+    """The layers for the map at ``view``: markers while they are few, counted squares when many.
+
+    ``keep`` marks the filtered events (all of them without it); ``index`` is the frame's
+    :class:`~geo.query.EventIndex`, when there is one. Up to ``markers_max`` kept events are all
+    drawn as markers (:func:`event_layers`), wherever they are. Beyond that only the view counts
+    (with a margin of half a screen, so that a short pan shows no empty edge): the events in it
+    as markers when they are ``markers_max`` or fewer, else counted into squares
+    (:func:`geo.aggregate.grid_cells`), which zooming in or narrowing the filters splits again.
+    The browser never receives more than ``markers_max`` markers or ``aggregate.MAX_CELLS``
+    squares.
+    """
+    chosen = np.ones(len(events), dtype=bool) if keep is None else keep
+    if int(chosen.sum()) <= markers_max:
+        shown = events if keep is None else events.take(np.flatnonzero(chosen))
+        return event_layers(shown, heat=heat, texts=_texts_for(texts, shown))
+    width, height = MAP_SIZE
+    around = aggregate.view_bbox(view.center, view.zoom, width_px=2 * width, height_px=2 * height)
+    inside = aggregate.in_view(events, bbox=around, keep=chosen, index=index)
+    if not aggregate.use_cells(int(inside.sum()), markers_max=markers_max):
+        shown = events.take(np.flatnonzero(inside))
+        return event_layers(shown, heat=heat, texts=_texts_for(texts, shown))
+    cells = aggregate.grid_cells(events, zoom=view.zoom, bbox=around, keep=chosen, index=index)
+    return [cell_layer(cells)]
+
+
+def _texts_for(texts: pd.Series | None, shown: pd.DataFrame) -> pd.Series | None:
+    return None if texts is None else texts.loc[shown.index]
 
 
 # --- the map --------------------------------------------------------------------------------------

@@ -239,3 +239,50 @@ def test_popups_built_in_the_browser_equal_the_python_ones(founding, tmp_path) -
     in_browser = json.loads(out.stdout)
     chosen = events.loc[events[S.EVENT_TYPE] == "Explosions/Remote violence"]
     assert in_browser == [mapview.popup_html(e) for _, e in chosen.iterrows()]
+
+
+# --- the map at scale: counted squares when many events are in view ------------------------------
+@pytest.fixture(scope="module")
+def many() -> pd.DataFrame:
+    from geo.synthetic import synthetic_events
+
+    return synthetic_events(6_000, seed=8, countries=("SY",))
+
+
+def test_many_events_in_view_are_drawn_as_counted_squares(many) -> None:
+    view = mapview.View(center=(35.0, 38.5), zoom=6)
+    groups = mapview.view_layers(many, view, markers_max=500)
+    assert mapview.marker_count(groups) == 0
+    (cells,) = [
+        c for g in groups for c in g._children.values() if isinstance(c, mapview.EventCells)
+    ]
+    assert cells.count == many[S.LATITUDE].notna().sum()  # all of Syria is in view
+    rows = json.loads(cells.cells_json)
+    assert sum(r[6] for r in rows) == cells.count
+    assert all(sum(r[8]) == r[6] for r in rows)  # the type mix adds up in every square
+    script = _get_feature_group_string(groups[0], mapview.base_map())
+    assert len(script) < 200 * len(rows) + 10_000  # bytes per square, not per event
+
+
+def test_zooming_in_brings_the_markers_back(many) -> None:
+    town = many[S.LOCATION].value_counts().index[-1]  # a quiet town
+    row = many.loc[many[S.LOCATION] == town].iloc[0]
+    view = mapview.View(center=(row[S.LATITUDE], row[S.LONGITUDE]), zoom=13)
+    groups = mapview.view_layers(many, view, markers_max=500)
+    drawn = mapview.marker_count(groups)
+    assert 0 < drawn <= 500
+
+
+def test_filtering_down_brings_the_markers_back_wherever_they_are(many) -> None:
+    keep = (many[S.EVENT_TYPE] == "Riots").to_numpy()
+    groups = mapview.view_layers(many, mapview.View(zoom=12), keep=keep, markers_max=500)
+    assert mapview.marker_count(groups) == keep.sum() > 0
+
+
+def test_squares_carry_no_event_text(many) -> None:
+    hostile = many.copy()
+    hostile[S.NOTES] = HOSTILE_NOTE
+    hostile[S.LOCATION] = HOSTILE_NOTE
+    groups = mapview.view_layers(hostile, mapview.View(center=(35.0, 38.5), zoom=6), markers_max=10)
+    script = _get_feature_group_string(groups[0], mapview.base_map())
+    assert "alert" not in script
