@@ -17,19 +17,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-# Folded to one form: the variants writers use interchangeably.
+from geo.text import AR_DROPPED, AR_LETTER_FOLD
+
+# geo.text's letter folding, plus quotes and invisible marks as spaces (one character for one, so
+# offsets survive): «الحرس الثوري» then matches like الحرس الثوري.
 _FOLD = {
-    "أ": "ا",
-    "إ": "ا",
-    "آ": "ا",
-    "ٱ": "ا",
-    "ى": "ي",
-    "ئ": "ي",
-    "ی": "ي",
-    "ؤ": "و",
-    "ة": "ه",
-    "ک": "ك",
-    # Quotes become spaces so «الحرس الثوري» matches like الحرس الثوري.
+    **AR_LETTER_FOLD,
     "«": " ",
     "»": " ",
     '"': " ",
@@ -43,12 +36,7 @@ _FOLD = {
     "\u200e": " ",
     "\u200b": " ",
 }
-for _i in range(10):
-    _FOLD[chr(0x0660 + _i)] = str(_i)  # Arabic-Indic digits
-    _FOLD[chr(0x06F0 + _i)] = str(_i)  # Persian digits
-
-# Dropped entirely: harakat, superscript alef, tatweel.
-_DROP = frozenset(chr(c) for c in range(0x064B, 0x0653)) | {"\u0670", "\u0640"}
+_DROP = AR_DROPPED
 
 ARABIC_LETTER = re.compile(r"[\u0621-\u064A]")
 

@@ -62,34 +62,34 @@ __all__ = [
 ]
 
 # --- Arabic ------------------------------------------------------------------------------------
-_AR_FOLD = str.maketrans(
-    {
-        "أ": "ا",
-        "إ": "ا",
-        "آ": "ا",
-        "ٱ": "ا",
-        "ى": "ي",
-        "ئ": "ي",
-        "ی": "ي",
-        "ې": "ي",
-        "ؤ": "و",
-        "ة": "ه",
-        "ە": "ه",
-        "ک": "ك",
-        "گ": "ك",
-        "پ": "ب",
-        "چ": "ج",
-        "ژ": "ز",
-        "ڤ": "ف",
-        "،": ",",
-        "؛": ";",
-        "؟": "?",
-        "«": " ",
-        "»": " ",
-        **{chr(0x0660 + i): str(i) for i in range(10)},
-        **{chr(0x06F0 + i): str(i) for i in range(10)},
-    }
+# Letters writers use interchangeably, folded to one form; Arabic-Indic and Persian digits to ASCII.
+# geo._spans folds with the same table, so extraction and gazetteer lookup agree on a name.
+AR_LETTER_FOLD: dict[str, str] = {
+    "أ": "ا",
+    "إ": "ا",
+    "آ": "ا",
+    "ٱ": "ا",
+    "ى": "ي",
+    "ئ": "ي",
+    "ی": "ي",
+    "ې": "ي",
+    "ؤ": "و",
+    "ة": "ه",
+    "ە": "ه",
+    "ک": "ك",
+    "گ": "ك",
+    "پ": "ب",
+    "چ": "ج",
+    "ژ": "ز",
+    "ڤ": "ف",
+    **{chr(0x0660 + i): str(i) for i in range(10)},
+    **{chr(0x06F0 + i): str(i) for i in range(10)},
+}
+# Harakat, superscript alef, Quranic marks and tatweel carry no letter.
+AR_DROPPED: frozenset[str] = frozenset(
+    [*map(chr, range(0x064B, 0x0660)), "\u0670", *map(chr, range(0x06D6, 0x06EE)), "\u0640"]
 )
+_AR_FOLD = str.maketrans({**AR_LETTER_FOLD, "،": ",", "؛": ";", "؟": "?", "«": " ", "»": " "})
 # Harakat, superscript alef, Quranic marks and tatweel carry no letter.
 _AR_DROP = re.compile("[\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _ARABIC = re.compile("[\u0600-\u06ff]")
