@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import json
 import os
 import re
 import subprocess
@@ -447,3 +448,16 @@ def test_an_upload_over_the_limit_is_refused_with_a_sentence(
 def shown(markdown: str) -> str:
     """What a Markdown message shows: its backslash escapes taken off."""
     return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def test_extract_reads_a_windows_arabic_report_and_refuses_a_binary(tmp_path: Path) -> None:
+    report = tmp_path / "report.txt"
+    report.write_bytes("قصفت قوات النظام مدينة الميادين بالمدفعية أمس.\n".encode("cp1256"))
+    args = ("--source", "Made-up Outlet", "--published", "2022-10-23T06:52+03:00")
+    done = cli("extract", str(report), *args)
+    assert done.returncode == 0, done.stderr
+    (draft,) = json.loads(done.stdout)["features"]
+    assert "الميادين" in draft["properties"][S.EVIDENCE]
+    photo = tmp_path / "photo.txt"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00" + os.urandom(5000))
+    refused(cli("extract", str(photo), *args), "extract", "looks like a binary file")
