@@ -16,7 +16,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import streamlit as st
 
 from dashboard import auth, data, sidebar, state
-from geo.query import apply
 
 VIEWS = Path(__file__).resolve().parent / "views"
 
@@ -37,7 +36,7 @@ url_problems = sidebar.init_from_url()
 events = data.events()
 counts_slot = sidebar.render(data.choices())
 filters = sidebar.filters()
-filtered = apply(events, filters)
+filtered = data.index().apply(filters)  # by codes and date order: see geo.query.EventIndex
 state.publish(events=events, filters=filters, filtered=filtered)
 counts_slot.markdown(f"**{len(filtered):,}** of {len(events):,} events match the filters")
 for problem in url_problems:

@@ -11,9 +11,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import mapview
+from geo import cache, settings
 from geo import schema as S
-from geo import settings
 from geo.cli import default_store
+from geo.query import EventIndex
 from geo.store import EventStore
 
 
@@ -32,31 +33,48 @@ def store() -> EventStore:
     return _store(store_target())
 
 
-@st.cache_data(show_spinner="Loading events…", max_entries=4)
-def _events(target: str, revision: int) -> gpd.GeoDataFrame:
-    del revision  # part of the cache key only
-    return _store(target).load()
+# Up to this many stored events, every popup is prepared once per revision; beyond, popups are
+# prepared for the markers drawn (the map draws at most aggregate.MARKERS_MAX of them).
+TEXTS_MAX = 20_000
+
+
+def snapshot() -> cache.Snapshot:
+    """Every stored event and its filter index, read only when the store's revision changed.
+
+    Held by :mod:`geo.cache` and shared read-only by every session: a st.cache_data hit would
+    unpickle a copy of the whole frame on every rerun (seconds for a million events).
+    """
+    return cache.load(store())
 
 
 def events() -> gpd.GeoDataFrame:
     """Every stored event, reloaded only when the store's revision changed."""
-    return _events(store_target(), store().revision())
+    return snapshot().events
+
+
+def index() -> EventIndex:
+    """The filter index of :func:`events` (see :class:`geo.query.EventIndex`)."""
+    return snapshot().index
 
 
 @st.cache_resource(show_spinner="Preparing the map…", max_entries=2)
-def _texts(target: str, revision: int) -> pd.Series:
+def _texts(target: str, revision: int) -> pd.Series | None:
     # A resource, not data: shared read-only by every session, never copied on each rerun.
-    return mapview.event_texts(_events(target, revision))
+    del target, revision  # the cache key
+    frame = events()
+    return mapview.event_texts(frame) if len(frame) <= TEXTS_MAX else None
 
 
-def event_texts() -> pd.Series:
-    """Tooltip and popup of every stored event (see :func:`dashboard.mapview.event_texts`)."""
-    return _texts(store_target(), store().revision())
+def event_texts() -> pd.Series | None:
+    """Tooltip and popup of every stored event (see :func:`dashboard.mapview.event_texts`);
+    None for a large store, whose popups are prepared for the markers drawn only."""
+    return _texts(store_target(), snapshot().revision)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _choices(target: str, revision: int) -> dict[str, list]:
-    frame = _events(target, revision)
+    del target, revision  # the cache key
+    frame = events()
 
     def distinct(*columns: str, split: bool = False) -> list:
         values: set = set()
@@ -80,7 +98,7 @@ def _choices(target: str, revision: int) -> dict[str, list]:
 
 def choices() -> dict[str, list]:
     """Values the filters offer: actors, places and outlets present in the store, the date span."""
-    return _choices(store_target(), store().revision())
+    return _choices(store_target(), snapshot().revision)
 
 
 def _day(value: object):
