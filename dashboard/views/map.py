@@ -128,7 +128,18 @@ with map_col:
         tiles=settings.TILES,
         outlines=data.outlines(settings.BOUNDARIES),
     )
-    groups = mapview.event_layers(shown, heat=heat, texts=data.event_texts())
+    # Markers while few events are in view, counted squares when many (the browser never gets
+    # more than a few thousand of either), for the view the browser last reported.
+    index = data.index()
+    on_map = filters.with_(date_from=current[0], date_to=current[1]) if playing else filters
+    groups = mapview.view_layers(
+        index.events,
+        sidebar.current_view() or st.session_state[VIEW0_KEY],
+        keep=index.mask(on_map),
+        index=index,
+        heat=heat,
+        texts=data.event_texts(),
+    )
     assets.localise(base, *groups, base_path=st.get_option("server.baseUrlPath") or "")
     st_folium(
         base,
@@ -169,13 +180,16 @@ with detail_col:
 
 # Timeline of everything the other filters keep, so that brushing can widen the dates again.
 undated = filters.with_(date_from=None, date_to=None)
-for_timeline = filtered if undated == filters else apply(every, undated)
-if len(for_timeline):
-    span_first = for_timeline[S.EVENT_DATE].min().date()
-    span_last = for_timeline[S.EVENT_DATE].max().date()
+index = data.index()
+for_timeline = index.mask(undated)  # counted straight from the codes, no filtered copy
+days = index.events[S.EVENT_DATE][for_timeline].dropna()
+if len(days):
+    span_first, span_last = days.min().date(), days.max().date()
     st.altair_chart(
         timeline.chart(
-            for_timeline,
+            index.events,
+            keep=for_timeline,
+            index=index,
             period=timeline.choose_period(span_first, span_last),
             selected=(filters.date_from, filters.date_to),
             current=current,
