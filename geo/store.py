@@ -166,9 +166,11 @@ def attempted(stored: pd.Series, changes: Mapping[str, object]) -> dict[str, lis
 def _read_arrow_frame(path: Path) -> pd.DataFrame:
     """The events layer read through GDAL's Arrow stream, as pandas in the schema's dtypes.
 
-    GDAL gives DATE fields as date32 and DATETIME as millisecond timestamps; they are cast on the
-    Arrow side so that :func:`geo.schema.conform` finds every column in its dtype. Each Arrow
-    column is let go as soon as pandas has it: the peak is about one copy of the events, not two.
+    GDAL gives DATE fields as date32, DATETIME as millisecond timestamps and text in batches of
+    small-offset strings; each column is cast on the Arrow side (text to the one contiguous
+    large_string array pandas keeps: taking a thousand rows of a chunked column would copy all
+    of it) and let go as soon as pandas has it, so that :func:`geo.schema.conform` finds every
+    column in its dtype and the peak is about one copy of the events.
     """
     import pyogrio
 
@@ -176,23 +178,35 @@ def _read_arrow_frame(path: Path) -> pd.DataFrame:
         path, layer=TABLE, read_geometry=False, columns=list(S.COLUMN_NAMES)
     )
     names = table.column_names
+    targets = {"date": pa.timestamp("ns"), "timestamp": pa.timestamp("ns", tz="UTC")}
+    targets["str"] = pa.large_string()
     columns = []
     for name in names:
         column = table[name]
-        kind = S.KINDS.get(name)
-        if kind == "date":
-            column = column.cast(pa.timestamp("ns"))
-        elif kind == "timestamp":
-            column = column.cast(pa.timestamp("ns", tz="UTC"))
-        columns.append(column)
-    del table, column  # the cast table below holds the only references now
+        target = targets.get(S.KINDS.get(name, ""))
+        if target is not None:
+            column = column.cast(target)
+        columns.append(pa.chunked_array([column.combine_chunks()], type=column.type))
+    del table, column  # the table below holds the only references now
     table = pa.table(columns, names=names)
     del columns
     integers = {pa.int64(): pd.Int64Dtype(), pa.int32(): pd.Int64Dtype()}
     frame = table.to_pandas(types_mapper=integers.get, split_blocks=True, self_destruct=True)
     del table
-    pa.default_memory_pool().release_unused()  # hand the freed Arrow buffers back to the system
+    _release_freed_memory()
     return frame
+
+
+def _release_freed_memory() -> None:
+    """Hand the memory freed while loading back to the system (a third of the peak at a million
+    events); otherwise a long-running dashboard keeps it as free heap."""
+    pa.default_memory_pool().release_unused()
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)  # glibc only; elsewhere the heap stays as is
+    except (OSError, AttributeError):
+        pass
 
 
 class GeoPackageStore:
