@@ -260,26 +260,29 @@ def obvious_timeline(frame):
 
 # --- the fast paths -----------------------------------------------------------------------------------
 def fast_map_payload(events, keep, index) -> str:
-    """What the map sends: counted cells when many events are in view, else their markers."""
-    from geo import aggregate as A
-
-    view = A.view_bbox(VIEW_CENTER, VIEW_ZOOM)
-    in_view = A.count_in_view(events, bbox=view, keep=keep, index=index)
-    if A.use_cells(in_view):
-        cells = A.grid_cells(events, zoom=VIEW_ZOOM, bbox=view, keep=keep, index=index)
-        return A.cells_payload(cells)
-    return _markers_html(events, keep, view)
-
-
-def _markers_html(events, keep, view) -> str:
-    """The dashboard's map with a marker per event in view (few enough to draw one by one)."""
-    import numpy as np
+    """What the dashboard sends the map on a rerun: its event layers for the view, as
+    streamlit-folium turns them into script (counted squares when many events are in view,
+    markers otherwise; see dashboard.mapview.view_layers)."""
+    from streamlit_folium import _get_feature_group_string
 
     from dashboard import mapview
-    from geo import aggregate as A
 
-    shown = events.take(np.flatnonzero(A.in_view(events, bbox=view, keep=keep)))
-    return mapview.build(shown, mapview.View(VIEW_CENTER, VIEW_ZOOM)).get_root().render()
+    view = mapview.View(VIEW_CENTER, VIEW_ZOOM)
+    groups = mapview.view_layers(events, view, keep=keep, index=index)
+    base = _base_map()
+    return "".join(_get_feature_group_string(group, base) for group in groups)
+
+
+_BASE = []
+
+
+def _base_map():
+    # The base map is drawn once when the page opens; reruns send only the event layers.
+    if not _BASE:
+        from dashboard import mapview
+
+        _BASE.append(mapview.base_map(mapview.View(VIEW_CENTER, VIEW_ZOOM)))
+    return _BASE[0]
 
 
 # --- measurements (each runs in a process of its own) -------------------------------------------------
