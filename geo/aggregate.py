@@ -195,7 +195,7 @@ def grid_cells(
     # hashes (linear time): np.unique would sort a million keys, ten times slower.
     which, keys = pd.factorize((cx << 31) | cy)
     size = cell_px
-    while len(keys) > max_cells:
+    while len(keys) > max(max_cells, 1):
         # Coarsen the distinct cells, not the events: halving a key's x and y merges 2x2 cells.
         merged, keys = pd.factorize(((keys >> 32) << 31) | ((keys & (2**31 - 1)) >> 1))
         which = merged[which]
