@@ -1,6 +1,6 @@
 """The map at scale in a real browser: counted squares for many events, markers when few.
 
-A dashboard runs offline against 6,000 synthetic events in Syria (more than the 3,000 the map
+A dashboard runs offline against 6,000 synthetic events in Syria (more than the 1,000 the map
 draws one by one), in Debian's chromium through Playwright. A screenshot goes to artifacts/.
 """
 
