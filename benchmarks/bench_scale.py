@@ -268,12 +268,14 @@ def fast_map_payload(events, keep, index) -> str:
     from dashboard import mapview
 
     view = mapview.View(VIEW_CENTER, VIEW_ZOOM)
-    groups = mapview.view_layers(events, view, keep=keep, index=index)
+    limit = {"markers_max": MARKERS_MAX[0]} if MARKERS_MAX else {}
+    groups = mapview.view_layers(events, view, keep=keep, index=index, **limit)
     base = _base_map()
     return "".join(_get_feature_group_string(group, base) for group in groups)
 
 
 _BASE = []
+MARKERS_MAX: list[int] = []  # --markers-max: the map's threshold, when not its default
 
 
 def _base_map():
@@ -492,19 +494,24 @@ DASHBOARD_BEFORE = "5b287b3"
 RERUN_TIMEOUT = 1200.0
 
 
-def rerun_times(root: Path, store: Path, repeat: int) -> tuple[float, Timing]:
-    """Seconds of the first run of ``root``'s dashboard on ``store``, and of reruns that change
-    the event-type filter (headless, AppTest: the server's share of a redraw)."""
-    os.environ["CONFLICTMAP_STORE"] = str(store)
-    os.environ.pop("CONFLICTMAP_DATABASE_URL", None)
+def rerun_times(root: Path, store: Path, n: int, repeat: int) -> tuple[float, Timing]:
+    """Seconds of the first run of ``root``'s dashboard on ``store`` (of ``n`` events), and of
+    reruns that change the event-type filter (headless, AppTest: the server's share of a redraw)."""
     from streamlit.testing.v1 import AppTest
 
+    from geo import settings
+
+    # The settings were read at import (the store was built through them): point them here.
+    settings.STORE_PATH, settings.DATABASE_URL = store, None
     app = AppTest.from_file(str(root / "dashboard" / "app.py"), default_timeout=RERUN_TIMEOUT)
     start = time.perf_counter()
     app.run()
     first = time.perf_counter() - start
     if app.exception:
         raise RuntimeError(f"the dashboard failed: {app.exception}")
+    shown = "".join(m.value for m in app.sidebar.markdown)
+    if f"of {n:,} events" not in shown:
+        raise RuntimeError(f"the dashboard does not show the {n:,} events of {store}: {shown}")
     choices = [["Battles"], ["Protests", "Riots"]]
     runs = iter(range(10_000))
 
@@ -514,7 +521,7 @@ def rerun_times(root: Path, store: Path, repeat: int) -> tuple[float, Timing]:
     return first, timed(change, repeat=max(repeat, 3))
 
 
-def _rerun_before(store: Path, repeat: int) -> tuple[float, Timing] | str:
+def _rerun_before(store: Path, n: int, repeat: int) -> tuple[float, Timing] | str:
     """The same measurement on the dashboard as it was at DASHBOARD_BEFORE (another process)."""
     with tempfile.TemporaryDirectory() as tmp:
         archive = subprocess.run(
@@ -529,13 +536,14 @@ def _rerun_before(store: Path, repeat: int) -> tuple[float, Timing] | str:
         code = (
             "import json, sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]);"
             "from benchmarks.bench_scale import rerun_times;"
-            "first, t = rerun_times(Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]));"
+            "first, t = rerun_times(Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]),"
+            " int(sys.argv[4]));"
             "print(json.dumps([first, t.median, t.runs, t.peak_mb, t.rise_mb]))"
         )
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         try:
             done = subprocess.run(
-                [sys.executable, "-c", code, tmp, str(store), str(repeat)],
+                [sys.executable, "-c", code, tmp, str(store), str(n), str(repeat)],
                 cwd=tmp,
                 env=env,
                 capture_output=True,
@@ -552,8 +560,8 @@ def _rerun_before(store: Path, repeat: int) -> tuple[float, Timing] | str:
 
 
 def m_rerun(path: Path, n: int, repeat: int) -> list[Row]:
-    first, fast = rerun_times(ROOT, path, repeat)
-    before = _rerun_before(path, repeat)
+    first, fast = rerun_times(ROOT, path, n, repeat)
+    before = _rerun_before(path, n, repeat)
     if isinstance(before, str):
         slow, note = None, f"earlier dashboard: {before}"
     else:
@@ -637,7 +645,7 @@ def write_csv(rows: list[Row], target: Path) -> None:
             writer.writerow({**asdict(r), "ratio": round(r.ratio, 2) if r.ratio else None})
 
 
-def run_one(measure: str, n: int, repeat: int) -> list[Row]:
+def run_one(measure: str, n: int, repeat: int, extra: list[str]) -> list[Row]:
     """One measurement in a fresh process, so that memory and caches start the same."""
     command = [
         sys.executable,
@@ -649,6 +657,7 @@ def run_one(measure: str, n: int, repeat: int) -> list[Row]:
         str(n),
         "--repeat",
         str(repeat),
+        *extra,
     ]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     if done.returncode != 0:
@@ -663,9 +672,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=5, help="runs per figure (median)")
     parser.add_argument("--measures", nargs="+", choices=sorted(MEASURES), default=list(MEASURES))
     parser.add_argument("--csv", type=Path, default=RESULTS / "scale.csv")
+    parser.add_argument(
+        "--markers-max",
+        type=int,
+        help="draw markers up to this many events in view (default: geo.aggregate.MARKERS_MAX)",
+    )
     parser.add_argument("--one", choices=sorted(MEASURES), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
+    extra = []
+    if args.markers_max is not None:
+        MARKERS_MAX.append(args.markers_max)
+        extra = ["--markers-max", str(args.markers_max)]
     if args.one:
         path = ensure_store(args.sizes[0])
         rows = MEASURES[args.one](path, args.sizes[0], args.repeat)
@@ -676,7 +694,7 @@ def main(argv: list[str] | None = None) -> int:
         ensure_store(n)
         for measure in args.measures:
             print(f"  {measure} at {n:,} ...", file=sys.stderr, flush=True)
-            rows.extend(run_one(measure, n, args.repeat))
+            rows.extend(run_one(measure, n, args.repeat, extra))
     print_table(rows)
     write_csv(rows, args.csv)
     print(f"\nwritten to {args.csv}", file=sys.stderr)
