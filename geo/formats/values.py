@@ -5,10 +5,8 @@ Shared by the text writers (GeoJSON, CSV, KML) so that every export spells a dat
 
 from __future__ import annotations
 
-import json
 import re
 
-import numpy as np
 import pandas as pd
 
 
@@ -53,26 +51,6 @@ def restore_formulas(column: pd.Series) -> pd.Series:
         lambda t: isinstance(t, str) and t.startswith("'") and bool(_GUARDED.match(t, 1)),
     ).astype(bool)
     return column.where(~guarded, text.str.slice(1))
-
-
-def column_json(series: pd.Series, kind: str) -> np.ndarray:
-    """The column's values as JSON fragments ("null" where missing), encoding each distinct value once.
-
-    Event columns repeat a few values a million times (actor names, types, dates), so factorising
-    first makes a large export cost about one encoding per distinct value.
-    """
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    unique_series = pd.Series(uniques, dtype=series.dtype)
-    if kind in ("date", "timestamp"):
-        encoded = [json.dumps(t) for t in column_texts(unique_series, kind)]
-    elif kind == "int":
-        encoded = [str(int(v)) for v in unique_series]
-    elif kind == "float":
-        encoded = [json.dumps(float(v)) for v in unique_series]
-    else:
-        encoded = [json.dumps(str(v), ensure_ascii=False) for v in unique_series]
-    table = np.array([*encoded, "null"], dtype=object)
-    return table[np.where(codes < 0, len(encoded), codes)]
 
 
 def records_frame(records: list[dict]) -> pd.DataFrame:
