@@ -173,6 +173,23 @@ def test_rows_without_an_id_are_never_joined_to_each_other(tmp_path: Path) -> No
     assert events[S.ACTOR2].isna().all()
 
 
+def test_rows_without_an_id_after_a_joined_event_keep_their_row_numbers(tmp_path: Path) -> None:
+    path = write_rows(
+        tmp_path,
+        [
+            current_row("BGD1", "Rioters (Bangladesh)", "Rioters"),
+            current_row("BGD1", "Civilians (Bangladesh)", "Civilians"),
+            current_row("", "Rioters (Bangladesh)", "Rioters", interaction="Rioters only"),
+            current_row("", "Rioters (Bangladesh)", "Rioters", notes="Another made-up event."),
+        ],
+    )
+    events = acled.read(path)
+    # Rows are named by their line in the file, the header being line 1.
+    assert sorted(events.index) == [2, 4, 5], "lines 2 and 3 joined, 4 and 5 alone"
+    assert events.loc[2, S.ACTOR2] == "Civilians (Bangladesh)"
+    assert events.loc[[4, 5], S.ACTOR2].isna().all()
+
+
 def test_rows_of_one_event_that_disagree_are_named(tmp_path: Path) -> None:
     path = write_rows(
         tmp_path,

@@ -237,11 +237,9 @@ def _fold_actors(events: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem], int
             )
         )
     good = second.drop(index=list(bad_rows))
-    first = first.set_index(S.EVENT_ID, drop=False)
     for mine, theirs in zip(ACTOR2_COLUMNS, _ACTOR1_COLUMNS, strict=True):
         values = pd.Series(good[theirs].to_numpy(), index=good[S.EVENT_ID].to_numpy())
-        first[mine] = first[S.EVENT_ID].map(values)
-    first.index = row_of_first.loc[first[S.EVENT_ID]].to_numpy()
+        first[mine] = first[S.EVENT_ID].map(values).to_numpy()
     return first, problems, len(good)
 
 
