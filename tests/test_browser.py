@@ -28,6 +28,7 @@ from geo.store import GeoPackageStore
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 HOSTILE = (
     "HOSTILE-NOTE <script>alert('script ran')</script> "
     "<img src=x onerror=\"alert('onerror ran')\"> end of note"
@@ -91,7 +92,7 @@ class Session:
         self.context.on("request", lambda r: self.requests.append(r.url))
         self.page = self.context.new_page()
         self.page.on("dialog", self._dialog)
-        self.map = self.page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+        self.map = self.page.frame_locator(MAP_FRAME)
 
     def _dialog(self, dialog) -> None:
         self.dialogs.append(dialog.message)
@@ -103,11 +104,19 @@ class Session:
         self.idle()
 
     def idle(self) -> None:
-        """Wait for the script run to end (the map reports its view once drawn, which reruns)."""
+        """Wait for the script run to end (the map reports its view once drawn, which reruns).
+
+        A map drawn afresh (a new key) stands beside the old one until the frontend drops the old
+        one: the run is over for the user once a single map is left.
+        """
         self.page.wait_for_timeout(500)
         self.page.locator('[data-testid="stStatusWidget"]').wait_for(
             state="detached", timeout=60_000
         )
+        maps = self.page.locator(MAP_FRAME)
+        deadline = time.monotonic() + 30
+        while maps.count() != 1 and time.monotonic() < deadline:
+            self.page.wait_for_timeout(100)
 
     def markers(self) -> int:
         return self.map.locator(".cm-event").count()
