@@ -325,11 +325,14 @@ def to_geoframe(frame: pd.DataFrame) -> gpd.GeoDataFrame:
     """Attach the point geometry that ``longitude``/``latitude`` define (None where missing)."""
     lon = pd.to_numeric(frame[LONGITUDE], errors="coerce").to_numpy(dtype="float64")
     lat = pd.to_numeric(frame[LATITUDE], errors="coerce").to_numpy(dtype="float64")
+    return _with_points(frame.drop(columns=[GEOMETRY], errors="ignore"), lon, lat)
+
+
+def _with_points(data: pd.DataFrame, lon: np.ndarray, lat: np.ndarray) -> gpd.GeoDataFrame:
     points = gpd.points_from_xy(lon, lat, crs=CRS)
     missing = np.isnan(lon) | np.isnan(lat)
     if missing.any():
         points[missing] = None
-    data = frame.drop(columns=[GEOMETRY], errors="ignore")
     return gpd.GeoDataFrame(data, geometry=points, crs=CRS)
 
 
@@ -387,77 +390,114 @@ def _is_missing(value: object) -> bool:
 
 
 # --- validation -----------------------------------------------------------------------------------
+# validate() parses each column once into a NumPy array, checks the rules on those arrays and builds
+# the typed frame once at the end. A pandas call costs tens of microseconds whatever its length, and
+# a Series pipeline per column made five extracted drafts (~700 calls) as slow to check as
+# thousands of rows; NumPy calls on a short array cost a microsecond or two.
+#
+# The arrays: text as object arrays holding str or None; int and float columns as float64 with NaN
+# (ints become nullable Int64 at the end); dates and timestamps as naive datetime64[ns] (UTC) with NaT.
+_Values = dict[str, np.ndarray]
+
+
 class _Problems:
     def __init__(self) -> None:
         self.items: list[Problem] = []
+        self._fields: set[tuple[object, str]] = set()
 
     def add(self, row: object, column: str, message: str) -> None:
         self.items.append(Problem(row, column, message))
+        self._fields.add((row, column))
 
-    def add_many(self, rows: Iterable[object], column: str, message_of) -> None:
-        for row in rows:
-            self.add(row, column, message_of(row))
+    def has(self, row: object, column: str) -> bool:
+        return (row, column) in self._fields
 
 
 # Years outside this range are typing errors, and outside what a nanosecond timestamp can hold.
-_EARLIEST = pd.Timestamp("1800-01-01")
-_LATEST = pd.Timestamp("2200-01-01")
+_EARLIEST = np.datetime64("1800-01-01")
+_LATEST = np.datetime64("2200-01-01")
+_NAT = np.datetime64("NaT", "ns")
 
 
-def _in_range(parsed: pd.Series) -> pd.Series:
+def _in_range(values: np.ndarray) -> np.ndarray:
     """Naive datetimes of any unit, as nanoseconds, with implausible years set to NaT."""
-    ok = parsed.notna() & (parsed >= _EARLIEST) & (parsed < _LATEST)
-    return parsed.where(ok).astype("datetime64[ns]")
+    ok = ~np.isnat(values) & (values >= _EARLIEST) & (values < _LATEST)
+    return np.where(ok, values, np.datetime64("NaT")).astype("datetime64[ns]")
 
 
-def _as_text(raw: pd.Series) -> pd.Series:
-    """Each value as stripped text (``str(v).strip()``); None, NaN, NaT and blank text missing.
-
-    One vectorised pass per column: a million-row import must not call Python per cell.
-    """
-    text = raw if isinstance(raw.dtype, pd.StringDtype) else raw.astype("str")
-    text = text.str.strip()
-    return text.where(raw.notna() & (text != ""), None)
-
-
-def _parse_dates(raw: pd.Series, text: pd.Series | None = None) -> pd.Series:
-    """Parse dates written in any of the accepted forms; unparseable ones become NaT."""
-    if pd.api.types.is_datetime64_any_dtype(raw):
-        parsed = raw
-        if getattr(parsed.dt, "tz", None) is not None:
-            parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
-        return _in_range(parsed).dt.normalize()
-    text = (_as_text(raw) if text is None else text).str.slice(0, 40)
-    parsed = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
-    for fmt in _DATE_FORMATS:
-        todo = parsed.isna() & text.notna()
-        if not todo.any():
-            break
-        attempt = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-        parsed.loc[todo] = _in_range(attempt)
-    todo = parsed.isna() & text.notna()
-    if todo.any():
-        # ISO 8601 with a time part ("2022-10-23T00:00:00", "2013-01-03 00:00:00.000").
-        attempt = pd.to_datetime(text[todo], format="ISO8601", errors="coerce", utc=True)
-        parsed.loc[todo] = _in_range(attempt.dt.tz_localize(None))
-    return parsed.dt.normalize()
+def _naive_utc(values: pd.Series | pd.DatetimeIndex) -> np.ndarray:
+    """Datetimes (naive or zoned) as naive UTC datetime64 values of their own unit."""
+    if isinstance(values, pd.Series):
+        values = pd.DatetimeIndex(values)
+    if values.tz is not None:
+        values = values.tz_convert("UTC").tz_localize(None)
+    return values.to_numpy()
 
 
-def _parse_timestamps(raw: pd.Series, text: pd.Series | None = None) -> pd.Series:
-    if pd.api.types.is_datetime64_any_dtype(raw):
-        naive = raw.dt.tz_convert("UTC").dt.tz_localize(None) if raw.dt.tz is not None else raw
+def _day(values: np.ndarray) -> np.ndarray:
+    return values.astype("datetime64[D]").astype("datetime64[ns]")
+
+
+def _empty(kind: Kind, n: int) -> np.ndarray:
+    if kind == "str":
+        return np.full(n, None, dtype=object)
+    if kind in ("int", "float"):
+        return np.full(n, np.nan)
+    return np.full(n, _NAT)
+
+
+def _text_values(column: pd.Series) -> np.ndarray:
+    """Each value as stripped text (``str(v).strip()``); None, NaN, NaT and blank text None."""
+    if isinstance(column.dtype, pd.StringDtype):
+        # Arrow-backed text, as the CSV readers make for large files: stripped in C.
+        out = column.str.strip().to_numpy(dtype=object, na_value=None)
     else:
-        text = _as_text(raw) if text is None else text
-        naive = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
-        naive = naive.dt.tz_localize(None)
-    return _in_range(naive).dt.tz_localize("UTC").astype(DTYPES["timestamp"])
+        values = column.to_numpy(dtype=object)
+        out = np.full(len(values), None, dtype=object)
+        keep = np.flatnonzero(~pd.isna(values))
+        out[keep] = [(v if isinstance(v, str) else str(v)).strip() for v in values[keep]]
+    out[out == ""] = None
+    return out
 
 
-def _parse_numbers(raw: pd.Series, text: pd.Series | None = None) -> pd.Series:
-    if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
-        return raw.astype("float64")
-    text = _as_text(raw) if text is None else text
-    return pd.to_numeric(text, errors="coerce").astype("float64")
+def _number_values(column: pd.Series, text: np.ndarray | None) -> np.ndarray:
+    numeric = pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+    if text is None and numeric:
+        return column.to_numpy(dtype="float64", na_value=np.nan, copy=True)
+    if text is None:
+        text = _text_values(column)
+    return np.asarray(pd.to_numeric(text, errors="coerce"), dtype="float64")
+
+
+def _date_values(column: pd.Series, text: np.ndarray | None) -> np.ndarray:
+    """Dates written in any of the accepted forms, as midnight; unparseable ones NaT."""
+    if text is None and pd.api.types.is_datetime64_any_dtype(column):
+        return _day(_in_range(_naive_utc(column)))
+    if text is None:
+        text = _text_values(column)
+    parsed = np.full(len(text), _NAT)
+    todo = np.flatnonzero(~pd.isna(text))
+    short = np.array([t[:40] for t in text[todo]], dtype=object)
+    for fmt in _DATE_FORMATS:
+        if not len(todo):
+            break
+        got = _in_range(pd.to_datetime(short, format=fmt, errors="coerce").to_numpy())
+        parsed[todo] = got
+        left = np.isnat(got)
+        todo, short = todo[left], short[left]
+    if len(todo):
+        # ISO 8601 with a time part ("2022-10-23T00:00:00", "2013-01-03 00:00:00.000").
+        attempt = pd.to_datetime(short, format="ISO8601", errors="coerce", utc=True)
+        parsed[todo] = _in_range(_naive_utc(attempt))
+    return _day(parsed)
+
+
+def _timestamp_values(column: pd.Series, text: np.ndarray | None) -> np.ndarray:
+    if text is None and pd.api.types.is_datetime64_any_dtype(column):
+        return _in_range(_naive_utc(column))
+    if text is None:
+        text = _text_values(column)
+    return _in_range(_naive_utc(pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)))
 
 
 def _show(value: object) -> str:
@@ -470,19 +510,16 @@ def _show(value: object) -> str:
 _NOT_TEXT = re.compile("[\x00\ud800-\udfff]")
 
 
-def _holds_non_text(column: pd.Series) -> bool:
-    if column.dtype != object:
-        # Arrow-backed text cannot hold a surrogate at all; it can hold NUL.
-        return pd.api.types.is_string_dtype(column) and bool(
-            column.str.contains("\x00", regex=False).any()
-        )
-    values = column.to_numpy()
-    for start in range(0, len(values), 10_000):
+def _non_text_rows(text: np.ndarray) -> np.ndarray:
+    """Positions of the values that hold NUL or a lone surrogate."""
+    for start in range(0, len(text), 10_000):
         # One join and two C-speed scans per slice instead of a regex call per cell.
-        text = "".join([v for v in values[start : start + 10_000] if isinstance(v, str)])
-        if "\x00" in text or not (text.isascii() or _encodes(text)):
-            return True
-    return False
+        joined = "".join([t for t in text[start : start + 10_000] if t is not None])
+        if "\x00" in joined or not (joined.isascii() or _encodes(joined)):
+            break
+    else:
+        return np.array([], dtype=int)
+    return np.flatnonzero([t is not None and _NOT_TEXT.search(t) is not None for t in text])
 
 
 def _encodes(text: str) -> bool:
@@ -493,28 +530,23 @@ def _encodes(text: str) -> bool:
     return True
 
 
-def _refuse_non_text(frame: pd.DataFrame, problems: _Problems) -> pd.DataFrame:
-    """The frame with every cell holding NUL or a lone surrogate made missing, each a problem."""
-    bad = [name for name in frame.columns if _holds_non_text(frame[name])]
-    if not bad:
-        return frame
-    frame = frame.copy()
-    for name in bad:
-        for row, value in frame[name].items():
-            found = _NOT_TEXT.search(value) if isinstance(value, str) else None
-            if found is None:
-                continue
-            char, at = found.group(), found.start() + 1
-            if char == "\x00":
-                why = f"holds a NUL character (byte 0) at character {at}: not text; remove it"
-            else:
-                why = (
-                    f"holds \\u{ord(char):04x} at character {at}, half of a UTF-16 surrogate "
-                    "pair: not text; the file is damaged or its writer broke the text"
-                )
-            problems.add(row, str(name), why)
-            frame.at[row, name] = None
-    return frame
+def _refuse_non_text(
+    column: pd.Series, text: np.ndarray, name: str, rows: pd.Index, problems: _Problems
+) -> None:
+    """Make every value holding NUL or a lone surrogate missing, each a problem."""
+    for i in _non_text_rows(text):
+        value = column.iloc[i]
+        found = _NOT_TEXT.search(value if isinstance(value, str) else text[i])
+        char, at = found.group(), found.start() + 1
+        if char == "\x00":
+            why = f"holds a NUL character (byte 0) at character {at}: not text; remove it"
+        else:
+            why = (
+                f"holds \\u{ord(char):04x} at character {at}, half of a UTF-16 surrogate "
+                "pair: not text; the file is damaged or its writer broke the text"
+            )
+        problems.add(rows[i], name, why)
+        text[i] = None
 
 
 def validate(
@@ -551,250 +583,286 @@ def validate(
         With one :class:`~geo.errors.Problem` per bad field.
     """
     problems = _Problems()
-    frame = frame.drop(columns=[GEOMETRY], errors="ignore")
-    unknown = [c for c in frame.columns if c not in KINDS]
+    unknown = [c for c in frame.columns if c not in KINDS and c != GEOMETRY]
     if unknown and unknown_columns == "error":
         for col in unknown:
             problems.add("header", str(col), "is not a column of the event schema")
-    frame = frame.drop(columns=unknown)
-    if frame.index.has_duplicates:
-        frame = frame.reset_index(drop=True)
-        frame.index = frame.index + 1
-    frame = _refuse_non_text(frame, problems)
     rows = frame.index
+    if rows.has_duplicates:
+        rows = pd.RangeIndex(1, len(frame) + 1)
     now = now or datetime.now(UTC)
-    out: dict[str, pd.Series] = {}
-
-    for col in COLUMNS:
-        if col.name not in frame or frame[col.name].isna().all():
-            # Nothing to parse or check: most optional columns of most inputs are absent, and the
-            # parsing below is a fixed cost per column that dominates a small frame's validation.
-            out[col.name] = pd.Series(None, index=rows, dtype=DTYPES[col.kind])
-            continue
-        raw = frame[col.name]
-        text = None
-        if raw.dtype == object or pd.api.types.is_string_dtype(raw):
-            text = _as_text(raw)
-            raw = raw.where(text.notna(), None)
-        present = raw.notna()
-        if col.kind == "str":
-            out[col.name] = (_as_text(raw) if text is None else text).astype("str")
-        elif col.kind in ("int", "float"):
-            values = _parse_numbers(raw, text)
-            bad = present & values.isna()
-            problems.add_many(
-                rows[bad.to_numpy()], col.name, lambda r, s=raw: f"{_show(s[r])} is not a number"
-            )
-            infinite = np.isinf(values.to_numpy())
-            problems.add_many(
-                rows[infinite], col.name, lambda r, s=raw: f"{_show(s[r])} is not a finite number"
-            )
-            values = values.where(~infinite)
-            if col.kind == "int":
-                huge = (values.abs() > _MAX_INT).to_numpy(dtype=bool, na_value=False)
-                problems.add_many(
-                    rows[huge], col.name, lambda r, s=raw: f"{_show(s[r])} is too large"
-                )
-                values = values.where(~huge)
-                frac = values.notna() & (values != np.floor(values.fillna(0)))
-                problems.add_many(
-                    rows[frac.to_numpy()],
-                    col.name,
-                    lambda r, s=raw: f"{_show(s[r])} is not a whole number",
-                )
-                values = values.where(~frac)
-                out[col.name] = values.round().astype("Int64")
-            else:
-                out[col.name] = values
-        elif col.kind == "date":
-            values = _parse_dates(raw, text)
-            bad = present & values.isna()
-            problems.add_many(
-                rows[bad.to_numpy()],
-                col.name,
-                lambda r, s=raw: f"{_show(s[r])} is not a date (write it as YYYY-MM-DD)",
-            )
-            out[col.name] = values
-        else:
-            values = _parse_timestamps(raw, text)
-            bad = present & values.isna()
-            problems.add_many(
-                rows[bad.to_numpy()],
-                col.name,
-                lambda r, s=raw: f"{_show(s[r])} is not an ISO 8601 timestamp",
-            )
-            out[col.name] = values
-
-    typed = pd.DataFrame(out, index=rows)
-    _fill_defaults(typed, now)
-    _check_rules(typed, problems, require_coordinates=require_coordinates, now=now)
+    v: _Values = {col.name: _parse_column(frame, col, rows, problems) for col in COLUMNS}
+    _fill_defaults(v, now)
+    _check_rules(v, rows, problems, require_coordinates=require_coordinates, now=now)
     if problems.items:
         raise ValidationError(problems.items, what=what)
-    return to_geoframe(typed)
+    typed = pd.DataFrame(_typed(v), index=rows, copy=False)
+    return _with_points(typed, v[LONGITUDE], v[LATITUDE])
 
 
-def _fill_defaults(f: pd.DataFrame, now: datetime) -> None:
-    """Derive what can be derived: disorder type, country code, ids, status, version, times."""
-    f[ORIGIN] = f[ORIGIN].fillna("hand")
-    default_status = np.where(f[ORIGIN] == "extracted", "draft", "reviewed")
-    f[STATUS] = f[STATUS].fillna(pd.Series(default_status, index=f.index)).str.lower()
-    f[VERSION] = f[VERSION].fillna(1).astype("Int64")
-    stamp = pd.Timestamp(now).tz_convert("UTC").floor("ms")
-    f[CREATED_AT] = f[CREATED_AT].fillna(stamp).dt.floor("ms")
-    f[UPDATED_AT] = f[UPDATED_AT].fillna(f[CREATED_AT]).dt.floor("ms")
-    derived = f[SUB_EVENT_TYPE].map(
-        lambda s: TAXONOMY.get(EVENT_TYPE_OF.get(s, ""), {}).get(s), na_action="ignore"
+def _parse_column(
+    frame: pd.DataFrame, col: Column, rows: pd.Index, problems: _Problems
+) -> np.ndarray:
+    """One column's values as its kind's array, each value that does not parse a problem."""
+    n, name = len(frame), col.name
+    if name not in frame:
+        return _empty(col.kind, n)
+    column = frame[name]
+    if isinstance(column, pd.DataFrame):  # the header names the column twice: the first counts
+        column = column.iloc[:, 0]
+    text = None
+    if column.dtype == object or pd.api.types.is_string_dtype(column):
+        text = _text_values(column)
+        _refuse_non_text(column, text, name, rows, problems)
+        present = ~pd.isna(text)
+    else:
+        present = column.notna().to_numpy()
+    if not present.any():
+        # Most optional columns of most inputs are empty: nothing to parse or check.
+        return _empty(col.kind, n)
+    if col.kind == "str":
+        return text if text is not None else _text_values(column)
+
+    def shown(message: str):
+        return lambda i: f"{_show(column.iloc[i])} {message}"
+
+    def flag(mask: np.ndarray, message: str) -> None:
+        for i in np.flatnonzero(mask):
+            problems.add(rows[i], name, shown(message)(i))
+
+    if col.kind in ("int", "float"):
+        values = _number_values(column, text)
+        flag(present & np.isnan(values), "is not a number")
+        infinite = np.isinf(values)
+        flag(infinite, "is not a finite number")
+        values[infinite] = np.nan
+        if col.kind == "int":
+            with np.errstate(invalid="ignore"):
+                huge = np.abs(values) > _MAX_INT
+            flag(huge, "is too large")
+            values[huge] = np.nan
+            frac = ~np.isnan(values) & (values != np.floor(values))
+            flag(frac, "is not a whole number")
+            values[frac] = np.nan
+        return values
+    if col.kind == "date":
+        values = _date_values(column, text)
+        flag(present & np.isnat(values), "is not a date (write it as YYYY-MM-DD)")
+        return values
+    values = _timestamp_values(column, text)
+    flag(present & np.isnat(values), "is not an ISO 8601 timestamp")
+    return values
+
+
+def _typed(v: _Values) -> dict[str, object]:
+    """The checked arrays as the schema's dtypes, in column order."""
+    out: dict[str, object] = {}
+    for col in COLUMNS:
+        values = v[col.name]
+        if col.kind == "str":
+            out[col.name] = pd.array(values, dtype=DTYPES["str"])
+        elif col.kind == "int":
+            missing = np.isnan(values)
+            whole = np.where(missing, 0, values).astype("int64")
+            out[col.name] = pd.arrays.IntegerArray(whole, missing)
+        elif col.kind == "timestamp":
+            out[col.name] = pd.DatetimeIndex(values).tz_localize("UTC").array
+        else:
+            out[col.name] = values
+    return out
+
+
+def _disorder_of(sub_event_types: np.ndarray) -> np.ndarray:
+    """The disorder type each sub-event type belongs to; None for unknown ones."""
+    return np.array(
+        [TAXONOMY.get(EVENT_TYPE_OF.get(s, ""), {}).get(s) for s in sub_event_types], dtype=object
     )
-    f[DISORDER_TYPE] = f[DISORDER_TYPE].fillna(derived.astype("str").where(derived.notna(), None))
-    if f[ISO].isna().any() or f[COUNTRY].isna().any():
-        iso_of = {name: find_country(name) for name in f[COUNTRY].dropna().unique()}
-        iso = f[COUNTRY].map(lambda n: getattr(iso_of.get(n), "isonumeric", None))
-        f[ISO] = f[ISO].fillna(pd.Series(iso, index=f.index, dtype="Int64"))
-        name_of = {code: find_country(int(code)) for code in f[ISO].dropna().unique()}
-        names = f[ISO].map(lambda c: getattr(name_of.get(c), "name", None), na_action="ignore")
-        f[COUNTRY] = f[COUNTRY].fillna(names.astype("str").where(names.notna(), None))
-    missing_id = f[EVENT_ID].isna()
-    if missing_id.any():
-        ids = [make_event_id(r) for r in f.loc[missing_id].to_dict("records")]
-        f.loc[missing_id, EVENT_ID] = ids
+
+
+def _fill_defaults(v: _Values, now: datetime) -> None:
+    """Derive what can be derived: disorder type, country code, ids, status, version, times."""
+    origin, status = v[ORIGIN], v[STATUS]
+    origin[pd.isna(origin)] = "hand"
+    blank = pd.isna(status)
+    status[blank] = np.where(origin[blank] == "extracted", "draft", "reviewed")
+    v[STATUS] = np.array([s.lower() for s in status], dtype=object)
+    v[VERSION][np.isnan(v[VERSION])] = 1
+    stamp = np.datetime64(pd.Timestamp(now).tz_convert("UTC").tz_localize(None).floor("ms"))
+    created = np.where(np.isnat(v[CREATED_AT]), stamp, v[CREATED_AT]).astype("datetime64[ms]")
+    updated = np.where(np.isnat(v[UPDATED_AT]), created, v[UPDATED_AT]).astype("datetime64[ms]")
+    v[CREATED_AT], v[UPDATED_AT] = (
+        created.astype("datetime64[ns]"),
+        updated.astype("datetime64[ns]"),
+    )
+    disorder = v[DISORDER_TYPE]
+    blank = pd.isna(disorder)
+    disorder[blank] = _disorder_of(v[SUB_EVENT_TYPE][blank])
+
+    iso, country = v[ISO], v[COUNTRY]
+    blank = np.isnan(iso)
+    if blank.any():
+        named = country[blank]
+        code_of = {n: getattr(find_country(n), "isonumeric", None) for n in set(named) - {None}}
+        iso[blank] = [np.nan if code_of.get(n) is None else code_of[n] for n in named]
+    blank = pd.isna(country)
+    if blank.any():
+        codes = iso[blank].tolist()
+        name_of = {c: getattr(find_country(int(c)), "name", None) for c in codes if c == c}
+        country[blank] = [name_of[c] if c == c else None for c in codes]
+
+    ids = v[EVENT_ID]
+    for i in np.flatnonzero(pd.isna(ids)):
+        when = v[EVENT_DATE][i]
+        row = {col: v[col][i] for col in (SUB_EVENT_TYPE, ACTOR1, ACTOR2, LOCATION, SOURCE, NOTES)}
+        # The id hashes the date as pandas prints a timestamp, as it always has: ids must not change.
+        row[EVENT_DATE] = None if np.isnat(when) else pd.Timestamp(when)
+        ids[i] = make_event_id(row)
 
 
 def _check_rules(
-    f: pd.DataFrame, problems: _Problems, *, require_coordinates: bool, now: datetime
+    v: _Values, rows: pd.Index, problems: _Problems, *, require_coordinates: bool, now: datetime
 ) -> None:
-    rows = f.index
     required = [c for c in REQUIRED if c not in (LATITUDE, LONGITUDE) or require_coordinates]
     for col in required:
-        for row in rows[f[col].isna().to_numpy()]:
-            if not any(p.row == row and p.column == col for p in problems.items):
-                problems.add(row, col, "is required and empty")
+        for i in np.flatnonzero(pd.isna(v[col])):
+            if not problems.has(rows[i], col):
+                problems.add(rows[i], col, "is required and empty")
 
-    _check_vocab(f, problems, STATUS, STATUSES)
-    _check_vocab(f, problems, ORIGIN, ORIGINS)
-    _check_vocab(f, problems, EVENT_TYPE, EVENT_TYPES)
-    _check_vocab(f, problems, INTER1, ACTOR_TYPE_LABELS)
-    _check_vocab(f, problems, INTER2, ACTOR_TYPE_LABELS)
-    _check_vocab(f, problems, DISORDER_TYPE, DISORDER_TYPES)
+    _check_vocab(v, rows, problems, STATUS, STATUSES)
+    _check_vocab(v, rows, problems, ORIGIN, ORIGINS)
+    _check_vocab(v, rows, problems, EVENT_TYPE, EVENT_TYPES)
+    _check_vocab(v, rows, problems, INTER1, ACTOR_TYPE_LABELS)
+    _check_vocab(v, rows, problems, INTER2, ACTOR_TYPE_LABELS)
+    _check_vocab(v, rows, problems, DISORDER_TYPE, DISORDER_TYPES)
 
-    known_type = f[EVENT_TYPE].isin(EVENT_TYPES)
-    sub_ok = [
-        s in TAXONOMY.get(e, {}) for e, s in zip(f[EVENT_TYPE], f[SUB_EVENT_TYPE], strict=True)
+    etype, sub, disorder = v[EVENT_TYPE], v[SUB_EVENT_TYPE], v[DISORDER_TYPE]
+    bad_sub = np.array(
+        [
+            e in TAXONOMY and s is not None and s not in TAXONOMY[e]
+            for e, s in zip(etype, sub, strict=True)
+        ],
+        dtype=bool,
+    )
+    for i in np.flatnonzero(bad_sub):
+        allowed = ", ".join(TAXONOMY[etype[i]])
+        problems.add(
+            rows[i],
+            SUB_EVENT_TYPE,
+            f"{_show(sub[i])} is not a sub-event type of {etype[i]} ({allowed})",
+        )
+    derived = _disorder_of(sub)
+    clash = [
+        not b and d is not None and want is not None and d != want
+        for b, d, want in zip(bad_sub, disorder, derived, strict=True)
     ]
-    bad_sub = known_type & f[SUB_EVENT_TYPE].notna() & ~pd.Series(sub_ok, index=rows)
-    for row in rows[bad_sub.to_numpy()]:
-        etype, sub = f.at[row, EVENT_TYPE], f.at[row, SUB_EVENT_TYPE]
-        allowed = ", ".join(TAXONOMY[etype])
+    for i in np.flatnonzero(clash):
         problems.add(
-            row, SUB_EVENT_TYPE, f"{_show(sub)} is not a sub-event type of {etype} ({allowed})"
-        )
-    derived = f[SUB_EVENT_TYPE].map(
-        lambda s: TAXONOMY.get(EVENT_TYPE_OF.get(s, ""), {}).get(s), na_action="ignore"
-    )
-    clash = ~bad_sub & f[DISORDER_TYPE].notna() & derived.notna() & (f[DISORDER_TYPE] != derived)
-    for row in rows[clash.to_numpy()]:
-        problems.add(
-            row,
+            rows[i],
             DISORDER_TYPE,
-            f"{_show(f.at[row, DISORDER_TYPE])} does not fit {f.at[row, SUB_EVENT_TYPE]}, "
-            f"whose disorder type is {derived[row]}",
+            f"{_show(disorder[i])} does not fit {sub[i]}, whose disorder type is {derived[i]}",
         )
 
-    _check_range(f, problems, TIME_PRECISION, 1, 3, "must be 1 (day), 2 (week) or 3 (month)")
-    _check_range(f, problems, GEO_PRECISION, 1, 3, "must be 1 (town), 2 (near town) or 3 (region)")
-    _check_range(f, problems, CONFIDENCE, 0, 1, "must be between 0 and 1")
-    _check_range(f, problems, VERSION, 1, None, "must be 1 or more")
-    for col in (FATALITIES, FATALITIES_LOW, FATALITIES_HIGH):
-        _check_range(f, problems, col, 0, None, "cannot be negative")
-    low_gt = f[FATALITIES_LOW].notna() & f[FATALITIES].notna() & (f[FATALITIES_LOW] > f[FATALITIES])
-    for row in rows[low_gt.fillna(False).to_numpy()]:
-        problems.add(row, FATALITIES_LOW, "is larger than fatalities")
-    high_lt = (
-        f[FATALITIES_HIGH].notna() & f[FATALITIES].notna() & (f[FATALITIES_HIGH] < f[FATALITIES])
+    _check_range(v, rows, problems, TIME_PRECISION, 1, 3, "must be 1 (day), 2 (week) or 3 (month)")
+    _check_range(
+        v, rows, problems, GEO_PRECISION, 1, 3, "must be 1 (town), 2 (near town) or 3 (region)"
     )
-    for row in rows[high_lt.fillna(False).to_numpy()]:
-        problems.add(row, FATALITIES_HIGH, "is smaller than fatalities")
+    _check_range(v, rows, problems, CONFIDENCE, 0, 1, "must be between 0 and 1")
+    _check_range(v, rows, problems, VERSION, 1, None, "must be 1 or more")
+    for col in (FATALITIES, FATALITIES_LOW, FATALITIES_HIGH):
+        _check_range(v, rows, problems, col, 0, None, "cannot be negative")
+    fatalities = v[FATALITIES]
+    for i in np.flatnonzero(v[FATALITIES_LOW] > fatalities):
+        problems.add(rows[i], FATALITIES_LOW, "is larger than fatalities")
+    for i in np.flatnonzero(v[FATALITIES_HIGH] < fatalities):
+        problems.add(rows[i], FATALITIES_HIGH, "is smaller than fatalities")
 
-    tomorrow = pd.Timestamp(now).tz_convert("UTC").tz_localize(None).normalize() + _FUTURE_SLACK
+    today = pd.Timestamp(now).tz_convert("UTC").tz_localize(None).normalize()
+    tomorrow = np.datetime64(today + _FUTURE_SLACK)
+    start, end = v[EVENT_DATE], v[EVENT_DATE_END]
     for col in (EVENT_DATE, EVENT_DATE_END):
-        future = f[col].notna() & (f[col] > tomorrow)
-        for row in rows[future.to_numpy()]:
-            problems.add(row, col, f"{f.at[row, col].date()} is in the future")
-    backwards = f[EVENT_DATE_END].notna() & f[EVENT_DATE].notna()
-    backwards &= f[EVENT_DATE_END] < f[EVENT_DATE]
-    for row in rows[backwards.to_numpy()]:
+        for i in np.flatnonzero(v[col] > tomorrow):
+            problems.add(rows[i], col, f"{v[col][i].astype('datetime64[D]')} is in the future")
+    for i in np.flatnonzero(end < start):
         problems.add(
-            row,
+            rows[i],
             EVENT_DATE_END,
-            f"{f.at[row, EVENT_DATE_END].date()} is before event_date "
-            f"{f.at[row, EVENT_DATE].date()}",
+            f"{end[i].astype('datetime64[D]')} is before event_date "
+            f"{start[i].astype('datetime64[D]')}",
         )
 
-    no_actor2 = f[ACTOR2].isna()
-    for row in rows[(no_actor2 & f[INTER2].notna()).to_numpy()]:
-        problems.add(row, INTER2, "is given but actor2 is empty")
-    for row in rows[(no_actor2 & f[ASSOC_ACTOR_2].notna()).to_numpy()]:
-        problems.add(row, ASSOC_ACTOR_2, "is given but actor2 is empty")
+    no_actor2 = pd.isna(v[ACTOR2])
+    for col in (INTER2, ASSOC_ACTOR_2):
+        for i in np.flatnonzero(no_actor2 & ~pd.isna(v[col])):
+            problems.add(rows[i], col, "is given but actor2 is empty")
 
-    _check_coordinates(f, problems, LATITUDE, LONGITUDE, "")
-    _check_coordinates(f, problems, ORIGIN_LATITUDE, ORIGIN_LONGITUDE, "origin ")
-    has_origin = f[ORIGIN_LATITUDE].notna() | f[ORIGIN_LONGITUDE].notna()
-    no_target = f[LATITUDE].isna() | f[LONGITUDE].isna()
-    for row in rows[(has_origin & no_target).to_numpy()]:
+    lat, lon = v[LATITUDE], v[LONGITUDE]
+    _check_coordinates(v, rows, problems, LATITUDE, LONGITUDE, "")
+    _check_coordinates(v, rows, problems, ORIGIN_LATITUDE, ORIGIN_LONGITUDE, "origin ")
+    has_origin = ~np.isnan(v[ORIGIN_LATITUDE]) | ~np.isnan(v[ORIGIN_LONGITUDE])
+    for i in np.flatnonzero(has_origin & (np.isnan(lat) | np.isnan(lon))):
         problems.add(
-            row, ORIGIN_LATITUDE, "origin coordinates are given without target coordinates"
+            rows[i], ORIGIN_LATITUDE, "origin coordinates are given without target coordinates"
         )
-    _check_country(f, problems)
-    _check_urls(f, problems)
+    _check_country(v, rows, problems)
+    _check_urls(v, rows, problems)
 
 
-def _check_vocab(f: pd.DataFrame, problems: _Problems, col: str, allowed: Iterable[str]) -> None:
+def _check_vocab(
+    v: _Values, rows: pd.Index, problems: _Problems, col: str, allowed: Iterable[str]
+) -> None:
     allowed = tuple(allowed)
-    bad = f[col].notna() & ~f[col].isin(allowed)
-    for row in f.index[bad.to_numpy()]:
-        problems.add(row, col, f"{_show(f.at[row, col])} is not one of: {', '.join(allowed)}")
+    known = set(allowed)
+    values = v[col]
+    for i in np.flatnonzero([x is not None and x not in known for x in values]):
+        problems.add(rows[i], col, f"{_show(values[i])} is not one of: {', '.join(allowed)}")
 
 
 def _check_range(
-    f: pd.DataFrame, problems: _Problems, col: str, low: float, high: float | None, text: str
+    v: _Values,
+    rows: pd.Index,
+    problems: _Problems,
+    col: str,
+    low: float,
+    high: float | None,
+    text: str,
 ) -> None:
-    values = f[col].astype("float64")
-    bad = values.notna() & ((values < low) | ((values > high) if high is not None else False))
-    for row in f.index[bad.to_numpy()]:
-        value = f.at[row, col]
-        problems.add(row, col, f"{value} {text}")
+    values = v[col]
+    bad = (values < low) | ((values > high) if high is not None else False)
+    for i in np.flatnonzero(bad):
+        value = int(values[i]) if KINDS[col] == "int" else float(values[i])
+        problems.add(rows[i], col, f"{value} {text}")
 
 
 def _check_coordinates(
-    f: pd.DataFrame, problems: _Problems, lat_col: str, lon_col: str, label: str
+    v: _Values, rows: pd.Index, problems: _Problems, lat_col: str, lon_col: str, label: str
 ) -> None:
-    lat, lon = f[lat_col], f[lon_col]
-    for row in f.index[(lat.notna() & ((lat < -90) | (lat > 90))).to_numpy()]:
-        problems.add(row, lat_col, f"{lat[row]} is outside -90..90")
-    for row in f.index[(lon.notna() & ((lon < -180) | (lon > 180))).to_numpy()]:
-        problems.add(row, lon_col, f"{lon[row]} is outside -180..180")
-    for row in f.index[(lat.notna() ^ lon.notna()).to_numpy()]:
-        missing = lat_col if pd.isna(lat[row]) else lon_col
-        problems.add(row, missing, f"{label}latitude and longitude must be given together")
+    lat, lon = v[lat_col], v[lon_col]
+    for i in np.flatnonzero((lat < -90) | (lat > 90)):
+        problems.add(rows[i], lat_col, f"{float(lat[i])} is outside -90..90")
+    for i in np.flatnonzero((lon < -180) | (lon > 180)):
+        problems.add(rows[i], lon_col, f"{float(lon[i])} is outside -180..180")
+    for i in np.flatnonzero(np.isnan(lat) ^ np.isnan(lon)):
+        missing = lat_col if np.isnan(lat[i]) else lon_col
+        problems.add(rows[i], missing, f"{label}latitude and longitude must be given together")
 
 
-def _check_country(f: pd.DataFrame, problems: _Problems) -> None:
+def _check_country(v: _Values, rows: pd.Index, problems: _Problems) -> None:
     """Flag points that lie outside their country but inside it with latitude and longitude swapped."""
-    codes, names = pd.factorize(f[COUNTRY], use_na_sentinel=True)
+    codes, names = pd.factorize(v[COUNTRY], use_na_sentinel=True)
     if len(names) == 0:
         return
     found = [find_country(name) for name in names]
     # One extent per distinct country name, NaN where unknown (NaN compares False: never flagged).
     boxes = np.array([c.bbox if c and c.bbox else (np.nan,) * 4 for c in found] + [(np.nan,) * 4])
     minx, miny, maxx, maxy = boxes[np.where(codes < 0, len(names), codes)].T
-    lat = f[LATITUDE].to_numpy(dtype="float64", na_value=np.nan)
-    lon = f[LONGITUDE].to_numpy(dtype="float64", na_value=np.nan)
+    lat, lon = v[LATITUDE], v[LONGITUDE]
     inside = (minx <= lon) & (lon <= maxx) & (miny <= lat) & (lat <= maxy)
     swapped = (minx <= lat) & (lat <= maxx) & (miny <= lon) & (lon <= maxy)
     for i in np.flatnonzero(~inside & swapped):
         country = found[codes[i]]
         y, x = float(lat[i]), float(lon[i])
         problems.add(
-            f.index[i],
+            rows[i],
             LATITUDE,
             f"({y}, {x}) lies outside {country.name} but inside it with latitude and "
             f"longitude swapped: did you mean latitude {x}, longitude {y}?",
@@ -803,17 +871,18 @@ def _check_country(f: pd.DataFrame, problems: _Problems) -> None:
 
 # Every whitespace-separated link starts with http:// or https://; rows that do not match (or hold
 # characters the pattern does not judge the way str.split does) are checked one by one.
-_ALL_HTTP = r"(?i)\s*(?:https?://\S*\s*)*"
+_ALL_HTTP = re.compile(r"(?i)\s*(?:https?://\S*\s*)*")
+_ODD = re.compile(r"[^\x21-\x7e ]")
 
 
-def _check_urls(f: pd.DataFrame, problems: _Problems) -> None:
-    urls = f[SOURCE_URL].astype("str")
-    suspect = ~urls.str.fullmatch(_ALL_HTTP) | urls.str.contains(r"[^\x21-\x7e ]")
-    suspect = suspect.to_numpy(dtype=bool, na_value=False) & urls.notna().to_numpy(dtype=bool)
-    for row in f.index[suspect]:
-        for url in str(f.at[row, SOURCE_URL]).split():
+def _check_urls(v: _Values, rows: pd.Index, problems: _Problems) -> None:
+    urls = v[SOURCE_URL]
+    for i in np.flatnonzero(~pd.isna(urls)):
+        if _ALL_HTTP.fullmatch(urls[i]) and not _ODD.search(urls[i]):
+            continue
+        for url in urls[i].split():
             if not url.lower().startswith(("http://", "https://")):
-                problems.add(row, SOURCE_URL, f"{_show(url)} is not an http(s) link")
+                problems.add(rows[i], SOURCE_URL, f"{_show(url)} is not an http(s) link")
 
 
 def safe_url(url: object) -> str | None:
