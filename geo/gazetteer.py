@@ -466,7 +466,7 @@ class Gazetteer:
         self.cores: KeyIndex = state["core"]  # type: ignore[assignment]
         self.path: Path | None = None
         self._fuzzy_keys: list[str] | None = None
-        self._keys_by_country: dict[str, np.ndarray] = {}
+        self._keys_by_country: dict[str, tuple[list[str], np.ndarray]] = {}
 
     # construction
     @classmethod
@@ -651,9 +651,10 @@ class Gazetteer:
                 owner = np.repeat(np.arange(len(counts)), counts)
                 hit = self.country_codes[self.folded.ids] == code
                 positions = np.unique(owner[hit])
-            self._keys_by_country[country] = positions
-        positions = self._keys_by_country[country]
-        return [self._fuzzy_keys[i] for i in positions], positions
+            # Kept with the keys: a country's list is asked for once per misspelt mention.
+            keys = [self._fuzzy_keys[i] for i in positions]
+            self._keys_by_country[country] = (keys, positions)
+        return self._keys_by_country[country]
 
 
 def _geonames_source(place_id: str) -> str:
