@@ -46,8 +46,12 @@ format: $(VENV)/.dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# The quick benchmarks; the million-event runs are `python -m benchmarks.bench_scale` (default
+# sizes) and `python -m benchmarks.bench_postgis` with a server (see README).
 bench: install-dev
-	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.bench_extract
+	$(BIN)/python -m benchmarks.bench_import
+	$(BIN)/python -m benchmarks.bench_scale --sizes 10000 100000 --csv benchmarks/results/scale-quick.csv
 
 clean:
 	rm -rf $(VENV) dashboard/static/node_modules dashboard/static/vendor .pytest_cache
