@@ -216,12 +216,15 @@ class GeoPackageStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            with self._transaction() as con:
-                if not con.execute(
-                    "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (TABLE,)
-                ).fetchone():
-                    self._create(con)
-                self._migrate(con)
+            # Opening is a read: a write here would wait for the lock of a running import and
+            # move the revision, throwing away every session's cached events.
+            if self._missing_columns():
+                with self._transaction() as con:
+                    if not con.execute(
+                        "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (TABLE,)
+                    ).fetchone():
+                        self._create(con)
+                    self._migrate(con)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path} cannot be opened as a conflictmap store: {exc}") from exc
 
@@ -280,14 +283,18 @@ class GeoPackageStore:
                 (table, table),
             )
 
+    def _missing_columns(self, con: sqlite3.Connection | None = None) -> list[S.Column]:
+        """Columns of the schema the events table lacks (all of them when there is no table)."""
+        if con is None:
+            with self._reading() as con:
+                return self._missing_columns(con)
+        have = {row[1] for row in con.execute(f'PRAGMA table_info("{TABLE}")')}
+        return [col for col in S.COLUMNS if col.name not in have]
+
     def _migrate(self, con: sqlite3.Connection) -> None:
         """Add columns that a newer schema has and this file lacks; nothing is ever dropped."""
-        have = {row[1] for row in con.execute(f'PRAGMA table_info("{TABLE}")')}
-        for col in S.COLUMNS:
-            if col.name not in have:
-                con.execute(
-                    f'ALTER TABLE "{TABLE}" ADD COLUMN "{col.name}" {gpkg.SQL_TYPES[col.kind]}'
-                )
+        for col in self._missing_columns(con):
+            con.execute(f'ALTER TABLE "{TABLE}" ADD COLUMN "{col.name}" {gpkg.SQL_TYPES[col.kind]}')
 
     def _select(self, con: sqlite3.Connection, where: str, params: tuple) -> gpd.GeoDataFrame:
         names = ", ".join(f'"{n}"' for n in S.COLUMN_NAMES)

@@ -208,6 +208,27 @@ def test_the_spatial_index_follows_the_events(gpkg_store: GeoPackageStore) -> No
     assert boxes[1][0] == pytest.approx(40.84054, abs=1e-4)
 
 
+def test_opening_a_store_writes_nothing(gpkg_store: GeoPackageStore) -> None:
+    gpkg_store.add(make_events(2))
+    revision, stamp = gpkg_store.revision(), gpkg_store.path.stat().st_mtime_ns
+    again = GeoPackageStore(gpkg_store.path)
+    assert again.revision() == revision, "cached events of other sessions stay valid"
+    assert gpkg_store.path.stat().st_mtime_ns == stamp
+
+
+def test_a_store_written_by_an_older_version_gains_the_new_columns(
+    gpkg_store: GeoPackageStore,
+) -> None:
+    gpkg_store.add(make_events(1))
+    with sqlite3.connect(gpkg_store.path) as con:
+        con.execute(f'ALTER TABLE events DROP COLUMN "{S.EVIDENCE}"')
+    again = GeoPackageStore(gpkg_store.path)
+    assert again.get("T-1")[S.EVENT_ID] == "T-1"
+    with sqlite3.connect(gpkg_store.path) as con:
+        columns = {row[1] for row in con.execute("PRAGMA table_info(events)")}
+    assert S.EVIDENCE in columns
+
+
 def test_a_file_that_is_not_a_store_is_refused(tmp_path: Path) -> None:
     junk = tmp_path / "junk.gpkg"
     junk.write_bytes(b"not a database at all" * 100)
