@@ -65,11 +65,20 @@ def base_statements() -> list[str]:
 
 def rtree_statements(table: str, geom: str = "geom", fid: str = "fid") -> list[str]:
     """The R-tree index and the triggers the GeoPackage spec (1.3) prescribes for it."""
+    return _rtree_table_statements(table, geom) + _rtree_trigger_statements(table, geom, fid)
+
+
+def _rtree_table_statements(table: str, geom: str) -> list[str]:
+    return [
+        f'CREATE VIRTUAL TABLE "rtree_{table}_{geom}" USING rtree(id, minx, maxx, miny, maxy)',
+        f"INSERT INTO gpkg_extensions VALUES ('{table}', '{geom}', 'gpkg_rtree_index', "
+        "'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')",
+    ]
+
+
+def _rtree_trigger_statements(table: str, geom: str, fid: str) -> list[str]:
     rt = f"rtree_{table}_{geom}"
     script = f"""
-CREATE VIRTUAL TABLE "{rt}" USING rtree(id, minx, maxx, miny, maxy);
-INSERT INTO gpkg_extensions VALUES ('{table}', '{geom}', 'gpkg_rtree_index',
-  'http://www.geopackage.org/spec120/#extension_rtree', 'write-only');
 CREATE TRIGGER "{rt}_insert" AFTER INSERT ON "{table}"
 WHEN (new."{geom}" NOT NULL AND NOT ST_IsEmpty(NEW."{geom}"))
 BEGIN INSERT OR REPLACE INTO "{rt}" VALUES (NEW."{fid}", ST_MinX(NEW."{geom}"),
@@ -175,10 +184,13 @@ def create_event_layer(
     unique_ids: bool = False,
     last_change: str | None = None,
     extent: Sequence[float | None] = (None, None, None, None),
+    index: bool = True,
 ) -> None:
     """Make ``con`` a GeoPackage holding an empty point layer of events with typed fields.
 
     Shared by the store and the GeoPackage export, so that QGIS sees the same layer from both.
+    ``index=False`` leaves out the R-tree for :func:`index_event_layer` to add once the layer is
+    filled.
     """
     for stmt in base_statements():
         con.execute(stmt)
@@ -197,7 +209,24 @@ def create_event_layer(
     con.execute(
         "INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', 'POINT', 4326, 0, 0)", (table,)
     )
-    for stmt in rtree_statements(table):
+    if index:
+        for stmt in rtree_statements(table):
+            con.execute(stmt)
+
+
+def index_event_layer(con: sqlite3.Connection, table: str) -> None:
+    """Give a layer made with ``index=False`` and filled since its R-tree and triggers.
+
+    One bulk fill from the coordinate columns instead of a trigger (and four Python functions) per
+    inserted row: a million-event export spent most of its time there.
+    """
+    for stmt in _rtree_table_statements(table, "geom"):
+        con.execute(stmt)
+    con.execute(
+        f'INSERT INTO "rtree_{table}_geom" SELECT fid, "{S.LONGITUDE}", "{S.LONGITUDE}", '
+        f'"{S.LATITUDE}", "{S.LATITUDE}" FROM "{table}" WHERE geom IS NOT NULL'
+    )
+    for stmt in _rtree_trigger_statements(table, "geom", "fid"):
         con.execute(stmt)
 
 

@@ -14,6 +14,7 @@ from conftest import make_events
 
 from geo import schema as S
 from geo.formats import gpkg
+from geo.gpkg import point_blobs, register_functions
 from geo.store import GeoPackageStore
 
 
@@ -63,6 +64,22 @@ def test_the_layer_has_its_extent_and_a_spatial_index(tmp_path: Path, events: pd
         events[S.LATITUDE].max(),
     )
     assert indexed == 3
+
+
+def test_the_spatial_index_answers_a_bbox_read_and_follows_later_edits(
+    tmp_path: Path, events: pd.DataFrame
+) -> None:
+    path = tmp_path / "out.gpkg"
+    gpkg.write(events, path)
+    near_albukamal = (40.8, 34.4, 41.0, 34.5)
+    found = pyogrio.read_dataframe(path, bbox=near_albukamal)
+    assert found[S.EVENT_ID].tolist() == [events[S.EVENT_ID].iloc[2]]
+    # An analyst moves a point in QGIS: the triggers keep the index in step.
+    with sqlite3.connect(path) as con:
+        register_functions(con)  # as GDAL does for the spec's triggers
+        con.execute("UPDATE events SET geom = ? WHERE fid = 1", (point_blobs([40.9], [34.45])[0],))
+    found = pyogrio.read_dataframe(path, bbox=near_albukamal)
+    assert len(found) == 2
 
 
 def test_read_back_gives_the_same_events(tmp_path: Path, events: pd.DataFrame) -> None:

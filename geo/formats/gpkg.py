@@ -32,6 +32,7 @@ from geo.textio import check_size
 
 MEDIA_TYPE = "application/geopackage+sqlite3"
 LAYER = "events"
+CHUNK_ROWS = 50_000
 
 
 def write(events: pd.DataFrame, target: str | Path) -> int:
@@ -48,7 +49,11 @@ def write(events: pd.DataFrame, target: str | Path) -> int:
             gpkg.register_functions(con)
             con.execute("BEGIN")
             _create(con, typed)
-            con.executemany(gpkg.insert_sql(LAYER), frame_to_rows(typed))
+            insert = gpkg.insert_sql(LAYER)
+            # Rows as Python tuples cost ~1 KB an event: built a slice at a time.
+            for start in range(0, len(typed), CHUNK_ROWS):
+                con.executemany(insert, frame_to_rows(typed.iloc[start : start + CHUNK_ROWS]))
+            gpkg.index_event_layer(con, LAYER)
             con.execute("COMMIT")
         finally:
             con.close()
@@ -78,6 +83,7 @@ def _create(con: sqlite3.Connection, typed: pd.DataFrame) -> None:
         description="conflict events exported by conflictmap",
         last_change=stamp,
         extent=tuple(map(_plain, extent)),
+        index=False,
     )
 
 
