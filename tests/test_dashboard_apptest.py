@@ -255,6 +255,32 @@ def test_correcting_a_draft_opens_it_in_the_form_and_saves_a_new_version(
     assert int(stored[S.VERSION]) == 2
 
 
+def test_an_edit_refused_by_a_concurrent_change_shows_both_values_as_written(
+    app: AppTest, store_path: Path
+) -> None:
+    app.switch_page("views/edit.py").run()
+    app.selectbox(key="edit_choice").set_value("X-draft").run()
+    app.text_input(key="e_location").set_value("Al Mayadin city")
+    other = "**Mayadin** [map](http://example.org) :red[east]"
+    GeoPackageStore(store_path).update("X-draft", {S.LOCATION: other}, expected_version=1)
+    submit(app, "Save changes")
+    assert not app.exception
+    assert any("changed by someone else" in e.value for e in app.error)
+    (table,) = [t.value for t in app.dataframe]
+    row = table.set_index("field").loc[S.LOCATION]
+    assert (row["in the store now"], row["your change"]) == (other, "Al Mayadin city")
+    assert GeoPackageStore(store_path).get("X-draft")[S.LOCATION] == other
+
+
+def test_a_saved_edit_is_recorded_under_the_editor(app: AppTest, store_path: Path) -> None:
+    app.switch_page("views/edit.py").run()
+    app.selectbox(key="edit_choice").set_value("X-draft").run()
+    app.text_input(key="e_location").set_value("Al Mayadin city")
+    submit(app, "Save changes")
+    last = GeoPackageStore(store_path).history("X-draft").iloc[-1]
+    assert last["action"] == "update" and last["user"], "the audit log names who saved it"
+
+
 def test_edit_form_shows_errors_by_field_and_stores_a_valid_event(
     app: AppTest, store_path: Path
 ) -> None:

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, state
+from dashboard.messages import show_store_error
 from geo import schema as S
 from geo.errors import ConflictmapError, ValidationError
 
@@ -124,7 +125,12 @@ def _save(event_id: str | None) -> None:
             st.session_state["edit_id"] = result.added[0]
             st.session_state.pop("edit_loaded", None)
         else:
-            data.store().update(event_id, values, expected_version=st.session_state["edit_version"])
+            data.store().update(
+                event_id,
+                values,
+                expected_version=st.session_state["edit_version"],
+                user=state.user_name(),
+            )
             st.session_state["edit_done"] = f"Saved {event_id}."
             st.session_state.pop("edit_loaded", None)
     except ValidationError as exc:
@@ -136,7 +142,7 @@ def _save(event_id: str | None) -> None:
             f"Not stored: {len(exc.problems)} problem(s), shown under the fields."
         )
     except ConflictmapError as exc:
-        st.session_state["edit_error"] = str(exc)
+        st.session_state["edit_refused"] = exc
 
 
 st.session_state["_page"] = "edit"
@@ -155,6 +161,8 @@ if st.session_state.get("edit_loaded") != choice:
 
 if message := st.session_state.pop("edit_error", None):
     st.error(message)
+if refused := st.session_state.pop("edit_refused", None):
+    show_store_error(refused)
 if message := st.session_state.pop("edit_done", None):
     st.success(message)
 

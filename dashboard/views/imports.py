@@ -8,7 +8,6 @@ take the list of rejected rows with their reasons.
 
 from __future__ import annotations
 
-import re
 import tempfile
 from pathlib import Path
 
@@ -16,21 +15,12 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, state
+from dashboard.messages import plain
 from geo import settings
 from geo.errors import ConflictmapError, ValidationError
 from geo.importer import import_file
 
 TYPES = ["csv", "yaml", "yml", "geojson", "json", "gpkg"]
-
-
-# Message boxes render Markdown, and file names, headers and column names come from the file:
-# every punctuation mark Markdown (or Streamlit's :colour[...] and $math$) reads is escaped.
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:&])")
-
-
-def _plain(text: str) -> str:
-    """Text shown as written in a Markdown message (st.error, st.success, st.caption)."""
-    return _MARKDOWN.sub(r"\\\1", text)
 
 
 def _problems_table(rows: list[tuple[object, str]]) -> None:
@@ -54,7 +44,7 @@ skip_bad = st.checkbox(
 )
 if upload is not None and upload.size > settings.MAX_INPUT_BYTES:
     st.error(
-        f"{_plain(upload.name)} is {upload.size / 2**20:,.0f} MB, over the {limit_mb:,} MB limit "
+        f"{plain(upload.name)} is {upload.size / 2**20:,.0f} MB, over the {limit_mb:,} MB limit "
         "for one file: split it, or import it with `conflictmap import` after raising "
         "CONFLICTMAP_MAX_INPUT_MB."
     )
@@ -78,18 +68,18 @@ elif upload is not None and st.button(f"Import {upload.name}", type="primary", k
         except ValidationError as exc:
             bar.empty()
             st.error(
-                f"Nothing was stored: {len(exc.problems):,} problem(s) in {_plain(upload.name)}."
+                f"Nothing was stored: {len(exc.problems):,} problem(s) in {plain(upload.name)}."
             )
             _problems_table([(p.row, f"{p.column}: {p.message}") for p in exc.problems])
         except ConflictmapError as exc:
             bar.empty()
             # The file was saved under a temporary folder: name it as the analyst knows it.
             message = str(exc).replace(str(path), upload.name)
-            st.error(f"{_plain(upload.name)} cannot be imported: {_plain(message)}")
+            st.error(f"{plain(upload.name)} cannot be imported: {plain(message)}")
         else:
-            st.success(_plain(report.summary().replace(str(path.parent) + "/", "")))
+            st.success(plain(report.summary().replace(str(path.parent) + "/", "")))
             for line in report.details():
-                st.caption(_plain(line))
+                st.caption(plain(line))
             if report.rejected:
                 st.subheader("Rejected rows")
                 _problems_table([(r.row, "; ".join(r.reasons)) for r in report.rejected])

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, highlight, mapview, state
+from dashboard.messages import show_store_error
 from geo import schema as S
 from geo.errors import ConflictmapError
 from geo.query import apply
@@ -23,7 +24,7 @@ def _decide(event_id: str, version: int, status: str) -> None:
             event_id, {S.STATUS: status}, expected_version=version, user=state.user_name()
         )
     except ConflictmapError as exc:
-        st.session_state["review_error"] = str(exc)
+        st.session_state["review_error"] = exc
     else:
         st.session_state["review_done"] = f"{event_id} marked {status}."
 
@@ -41,8 +42,8 @@ st.session_state["_page"] = "review"
 drafts = apply(state.events(), state.filters().with_(statuses=("draft",)))
 drafts = drafts.sort_values([S.CONFIDENCE, S.EVENT_DATE], ascending=[False, True])
 
-if message := st.session_state.pop("review_error", None):
-    st.error(message)
+if refused := st.session_state.pop("review_error", None):
+    show_store_error(refused)
 if message := st.session_state.pop("review_done", None):
     st.success(message)
 
