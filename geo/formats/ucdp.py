@@ -139,19 +139,6 @@ VIOLENCE: dict[str, tuple[str, str, str]] = {
 }
 WHERE_PREC: dict[str, int] = {"1": 1, "2": 2, "3": 2, "4": 3, "5": 3, "6": 3, "7": 3}
 DATE_PREC: dict[str, int] = {"1": 1, "2": 2, "3": 2, "4": 3, "5": 3}
-# Country names GED (and ACLED, last two) write that GeoNames does not know, even with the
-# historical name in brackets removed.
-COUNTRY_NAMES: dict[str, str] = {
-    "DR Congo": "Democratic Republic of the Congo",
-    "Congo": "Republic of the Congo",
-    "Bosnia-Herzegovina": "Bosnia and Herzegovina",
-    "Kingdom of eSwatini": "Eswatini",
-    "Macedonia, FYR": "North Macedonia",
-    "United States of America": "United States",
-    "Democratic Republic of Congo": "Democratic Republic of the Congo",
-    "Palestine": "Palestinian Territory",
-}
-_ALIASES = {name.casefold(): ours for name, ours in COUNTRY_NAMES.items()}
 ADJUSTED = "events whose GED low/high estimates did not bracket best; range widened to include it"
 
 _URL = re.compile(r"https?://[^\s\"'<>;,\]\)]+")
@@ -173,12 +160,7 @@ def check_header(header: list[str], *, where: str) -> None:
 
 def find_country(name: str) -> S.Country | None:
     """The country a GED name stands for ("DR Congo (Zaire)", "Russia (Soviet Union)"), if known."""
-    bare = _BRACKETS.sub("", name).strip()
-    return (
-        S.find_country(name)
-        or S.find_country(bare)
-        or S.find_country(_ALIASES.get(bare.casefold(), _ALIASES.get(name.casefold(), "")))
-    )
+    return S.find_country(name) or S.find_country(_BRACKETS.sub("", name).strip())
 
 
 def country_names(names: pd.Series) -> tuple[pd.Series, pd.Series]:
