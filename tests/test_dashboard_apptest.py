@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import make_event
+from conftest import make_event, make_events
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
@@ -214,6 +214,27 @@ def test_geojson_download_equals_conflictmap_export(
     assert dashboard_bytes == out.read_bytes()
     # Four founding strikes, the draft and the shelling in Iraq.
     assert dashboard_bytes.count(b'"type": "Feature"') == 6
+
+
+def test_the_events_table_shows_a_page_at_a_time(store_path: Path) -> None:
+    GeoPackageStore(store_path).add(make_events(1_200, notes="A made-up event to fill pages."))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("views/events.py").run()
+    assert not at.exception
+    (table,) = at.dataframe
+    assert len(table.value) == 1_000
+    assert any("Rows 1-1,000 of 1,208" in c.value for c in at.caption)
+    first_page = table.value
+    at.number_input(key="events_page").set_value(2).run()
+    (table,) = at.dataframe
+    assert len(table.value) == 208
+    assert any("Rows 1,001-1,208 of 1,208" in c.value for c in at.caption)
+    seen = pd.concat([first_page, table.value])[S.EVENT_ID]
+    assert seen.nunique() == 1_208, "every event on one of the pages"
+    assert pd.to_datetime(
+        pd.concat([first_page, table.value])[S.EVENT_DATE]
+    ).is_monotonic_increasing
 
 
 def test_review_accepts_a_draft(app: AppTest, store_path: Path) -> None:
