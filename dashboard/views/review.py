@@ -13,7 +13,6 @@ from dashboard import data, highlight, mapview, state
 from dashboard.messages import show_store_error
 from geo import schema as S
 from geo.errors import ConflictmapError
-from geo.query import apply
 
 PAGE_SIZE = 10
 
@@ -39,7 +38,7 @@ def _evidence_sentences(evidence: str) -> list[str]:
 
 
 st.session_state["_page"] = "review"
-drafts = apply(state.events(), state.filters().with_(statuses=("draft",)))
+drafts = data.index().apply(state.filters().with_(statuses=("draft",)))
 drafts = drafts.sort_values([S.CONFIDENCE, S.EVENT_DATE], ascending=[False, True])
 
 if refused := st.session_state.pop("review_error", None):
