@@ -26,7 +26,16 @@ RETURNED = ["last_object_clicked", "all_drawings", "center", "zoom"]
 
 
 # --- callbacks: run before the next rerun, so they may set the sidebar's widgets ---------------------
+def _map_key() -> str:
+    """The key of the map now on the page: a new one each time "Clear area" draws it afresh."""
+    return f"{MAP_KEY}-{st.session_state.get(sidebar.MAP_RESET_KEY, 0)}"
+
+
 def _on_map_change(key: str) -> None:
+    if key != _map_key():
+        # The map that "Clear area" replaced, reporting late (a busy browser): its shapes are
+        # gone from the page and must not bring their area filter back.
+        return
     value = st.session_state.get(key) or {}
     center, zoom = value.get("center"), value.get("zoom")
     if center and zoom is not None:
@@ -73,16 +82,15 @@ filters = state.filters()
 filtered = state.filtered()
 every = state.events()
 
-epoch = st.session_state.get(sidebar.MAP_RESET_KEY, 0)
-fresh = st.session_state.get("_map_epoch") != epoch
+map_key = _map_key()
+fresh = st.session_state.get("_drawn_map_key") != map_key
 if fresh or st.session_state.get("_page") != "map" or VIEW0_KEY not in st.session_state:
     # Entering the page, or drawing the map afresh: start where the map was last left, or where
     # a shared link points.
     st.session_state[VIEW0_KEY] = sidebar.current_view() or mapview.fit_view(every)
-    st.session_state["_map_epoch"] = epoch
+    st.session_state["_drawn_map_key"] = map_key
     st.session_state["_last_drawings"] = None
 st.session_state["_page"] = "map"
-map_key = f"{MAP_KEY}-{epoch}"
 
 # Play control: which period is on the map while playing.
 first = filters.date_from or (filtered[S.EVENT_DATE].min().date() if len(filtered) else None)
