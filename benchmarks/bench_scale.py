@@ -482,7 +482,7 @@ def m_export(path: Path, n: int, repeat: int) -> list[Row]:
             n,
             fast,
             slow,
-            "geo.export (DATE fields, R-tree, history) | GeoDataFrame.to_file",
+            "geo.export (DATE fields, R-tree) | GeoDataFrame.to_file",
             size=_file_size,
         )
     return [geojson, gpkg]
