@@ -21,10 +21,15 @@ from pathlib import Path
 
 from branca.element import Element
 
+from geo.topojson import write_borders
+
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 VENDOR_DIR = STATIC_DIR / "vendor"
 MANIFEST = STATIC_DIR / "assets.json"
 URL_PREFIX = "app/static/vendor"
+# Natural Earth's countries (world-atlas on npm) and the borders drawn from them (geo.topojson).
+BORDERS_TOPOLOGY = VENDOR_DIR / "world-atlas" / "countries-50m.json"
+BORDERS = VENDOR_DIR / "world-borders.geojson"
 
 
 @lru_cache(maxsize=1)
@@ -46,8 +51,25 @@ def local_url(name: str, *, base_path: str = "") -> str | None:
     target = manifest()["folium"].get(name)
     if target is None:
         return None
+    return _served(target, base_path)
+
+
+def _served(vendor_path: str, base_path: str) -> str:
     base = base_path.strip("/")
-    return "/" + "/".join(p for p in (base, URL_PREFIX, target) if p)
+    return "/" + "/".join(p for p in (base, URL_PREFIX, vendor_path) if p)
+
+
+def borders_url(*, base_path: str = "") -> str | None:
+    """The served URL of the world's country borders as GeoJSON, written on first use from the
+    world-atlas copy; None when the assets are not installed or their folder cannot be written."""
+    if not BORDERS.exists():
+        if not BORDERS_TOPOLOGY.exists():
+            return None
+        try:
+            write_borders(BORDERS_TOPOLOGY, BORDERS)
+        except OSError:
+            return None
+    return _served(BORDERS.relative_to(VENDOR_DIR).as_posix(), base_path)
 
 
 def _walk(element: Element) -> Iterator[Element]:

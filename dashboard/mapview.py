@@ -589,18 +589,47 @@ class PluginAssets(JSCSSMixin, MacroElement):
         self._name = "PluginAssets"
 
 
+class BordersLayer(MacroElement):
+    """Country borders the browser fetches once from the app (``dashboard.assets.borders_url``).
+
+    Fetched, not embedded: a megabyte of lines would otherwise travel with every rerun. Drawn
+    under everything else, and not clickable.
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+fetch({{ this.url|tojson }})
+  .then(function (r) { return r.ok ? r.json() : null; })
+  .then(function (data) {
+    if (!data) { return; }
+    L.geoJSON(data, {interactive: false, style: {{ this.style|tojson }}})
+      .addTo({{ this._parent.get_name() }}).bringToBack();
+  });
+{% endmacro %}"""
+    )
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        self._name = "BordersLayer"
+        self.url = url
+        self.style = {"color": "#9aa5b1", "weight": 1, "fill": False, "className": "cm-border"}
+
+
 def base_map(
     view: View = View(),
     *,
     tiles: str = DEFAULT_TILES,
     outlines: object | None = None,
+    borders_url: str | None = None,
     draw: bool = True,
 ) -> folium.Map:
     """The constant part of the map: view, base layers, outlines and the area-drawing tools.
 
     ``tiles`` is "none" (offline: a plain background), "osm" (OpenStreetMap and satellite imagery),
     or a tile URL template such as ``http://localhost:8080/{z}/{x}/{y}.png`` for a local server.
-    ``outlines`` is an optional GeoDataFrame/GeoSeries of boundaries the user supplied.
+    ``outlines`` is an optional GeoDataFrame/GeoSeries of boundaries the user supplied;
+    ``borders_url`` serves the world's country borders, drawn when there are no tiles (see
+    :class:`BordersLayer`).
     """
     m = folium.Map(
         location=list(view.center),
@@ -617,6 +646,8 @@ def base_map(
     PluginAssets().add_to(m)
     for layer in tile_layers(tiles):
         layer.add_to(m)
+    if borders_url and tiles == "none":
+        m.add_child(BordersLayer(borders_url))
     if outlines is not None and len(outlines):
         folium.GeoJson(
             outlines,

@@ -179,6 +179,15 @@ def test_map_draws_every_event_offline_and_narrowing_the_dates_redraws(tab: Sess
     assert tab.external_requests() == []
 
 
+def test_country_borders_are_drawn_offline_without_tiles(tab: Session) -> None:
+    tab.open("?lat=34.9&lon=40.5&zoom=7")
+    borders = tab.map.locator("path.cm-border")
+    borders.first.wait_for(state="attached", timeout=15_000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    tab.page.screenshot(path=str(ARTIFACTS / "map_borders.png"), full_page=True)
+    assert tab.external_requests() == []
+
+
 def test_clicking_a_marker_opens_its_popup_and_details(tab: Session) -> None:
     tab.open()
     tab.wait_markers(6)

@@ -131,10 +131,12 @@ if not assets.installed():
 
 map_col, detail_col = st.columns([3, 1])
 with map_col:
+    base_path = st.get_option("server.baseUrlPath") or ""
     base = mapview.base_map(
         st.session_state[VIEW0_KEY],
         tiles=settings.TILES,
         outlines=data.outlines(settings.BOUNDARIES),
+        borders_url=assets.borders_url(base_path=base_path),
     )
     # Markers while few events are in view, counted squares when many (the browser never gets
     # more than a few thousand of either), for the view the browser last reported.
@@ -148,7 +150,7 @@ with map_col:
         heat=heat,
         texts=data.event_texts(),
     )
-    assets.localise(base, *groups, base_path=st.get_option("server.baseUrlPath") or "")
+    assets.localise(base, *groups, base_path=base_path)
     st_folium(
         base,
         key=map_key,
