@@ -28,6 +28,9 @@ pages = [
     st.Page(VIEWS / "events.py", title="Events", icon=":material/table:", url_path="events"),
     st.Page(VIEWS / "review.py", title="Review", icon=":material/fact_check:", url_path="review"),
     st.Page(VIEWS / "edit.py", title="Add / edit", icon=":material/edit:", url_path="edit"),
+    st.Page(
+        VIEWS / "report.py", title="From a report", icon=":material/article:", url_path="report"
+    ),
     st.Page(VIEWS / "imports.py", title="Import", icon=":material/upload:", url_path="import"),
 ]
 page = st.navigation(auth.allowed_pages(pages, user))

@@ -30,6 +30,7 @@ PAGE_PERMISSIONS: dict[str, str] = {
     "events": auth.EXPORT,
     "review": auth.REVIEW,
     "edit": auth.EDIT,
+    "report": auth.IMPORT,
     "import": auth.IMPORT,
 }
 

@@ -113,7 +113,7 @@ def test_a_viewer_browses_and_exports_and_nothing_else() -> None:
 
 def test_a_viewer_gets_no_edit_review_or_import_page() -> None:
     assert pages_for("viewer") == ["map", "events"]
-    assert pages_for("editor") == ["map", "events", "review", "edit", "import"]
+    assert pages_for("editor") == ["map", "events", "review", "edit", "report", "import"]
     assert pages_for("intruder") == []
 
 
@@ -208,7 +208,8 @@ def test_oidc_roles_come_from_the_users_file_and_strangers_are_viewers(users_fil
     auth.add_user(users_file, "amal@example.org", role="editor", password=None)
     listed = oidc_app(users_file, user={"is_logged_in": True, "email": "amal@example.org"})
     assert (
-        listed.markdown[-1].value == "welcome amal@example.org: map, events, review, edit, import"
+        listed.markdown[-1].value
+        == "welcome amal@example.org: map, events, review, edit, report, import"
     )
     stranger = oidc_app(users_file, user={"is_logged_in": True, "email": "x@example.org"})
     assert stranger.markdown[-1].value == "welcome x@example.org: map, events"
@@ -257,7 +258,9 @@ def test_the_dashboard_shows_nothing_before_sign_in(team_dashboard: Path) -> Non
     assert not at.dataframe and not at.get("download_button")
 
 
-@pytest.mark.parametrize("page", ["views/edit.py", "views/review.py", "views/imports.py"])
+@pytest.mark.parametrize(
+    "page", ["views/edit.py", "views/review.py", "views/report.py", "views/imports.py"]
+)
 def test_a_viewer_cannot_reach_the_edit_review_or_import_page(
     team_dashboard: Path, page: str
 ) -> None:

@@ -25,7 +25,14 @@ from geo.cli import bundled_event_files, main, read_event_files
 from geo.store import GeoPackageStore
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
-PAGES = ["views/map.py", "views/events.py", "views/review.py", "views/edit.py", "views/imports.py"]
+PAGES = [
+    "views/map.py",
+    "views/events.py",
+    "views/review.py",
+    "views/edit.py",
+    "views/report.py",
+    "views/imports.py",
+]
 
 EXTRA = [
     make_event(
@@ -340,6 +347,63 @@ def _form_kind(key: str) -> str:
     if key in ("e_latitude", "e_longitude"):
         return "number_input"
     return "text_input"
+
+
+REPORT = (
+    "US aircraft struck positions of Iranian-backed militias near Albukamal last night, "
+    "according to the Syrian Observatory for Human Rights. <script>alert('x')</script>"
+)
+HOSTILE_OUTLET = "Outlet <img src=x onerror=alert(1)>"
+
+
+def fill_report(at: AppTest, text: str, **fields: str) -> None:
+    values = {"report_source": "Test Outlet", "report_published": "2023-03-24T09:00+03:00"}
+    values.update(fields)
+    at.text_area(key="report_text").set_value(text)
+    for key, value in values.items():
+        at.text_input(key=key).set_value(value)
+    (button,) = [b for b in at.button if b.label == "Draft events"]
+    button.click().run()
+
+
+def test_a_pasted_report_becomes_drafts_stored_for_review(app: AppTest, store_path: Path) -> None:
+    app.switch_page("views/report.py").run()
+    fill_report(app, REPORT, report_source=HOSTILE_OUTLET)
+    assert not app.exception
+    assert any("**1** draft event(s)" in m.value for m in app.markdown)
+    fragments = [h.proto.body for h in app.get("html")]
+    assert any("Air/drone strike" in f and "Albukamal" in f for f in fragments)
+    assert any("Outlet &lt;img src=x" in f for f in fragments), "the outlet is shown as text"
+    assert not any("<img src=x" in f or "<script>" in f for f in fragments)
+    assert len(GeoPackageStore(store_path).load()) == 8, "nothing stored before asked"
+    app.button(key="report_store").click().run()
+    assert any("Stored 1 draft event(s) for review" in s.value for s in app.success)
+    stored = GeoPackageStore(store_path).load()
+    draft = stored.loc[stored[S.ORIGIN] == "extracted"].iloc[-1]
+    assert (draft[S.STATUS], draft[S.EVENT_DATE].date()) == ("draft", date(2023, 3, 23))
+    assert abs(draft[S.LATITUDE] - 34.452) < 0.05 and abs(draft[S.LONGITUDE] - 40.919) < 0.05
+    assert "US aircraft struck" in draft[S.EVIDENCE]
+    assert GeoPackageStore(store_path).history(draft[S.EVENT_ID]).iloc[-1]["user"]
+
+
+def test_a_report_with_no_event_says_so_and_stores_nothing(app: AppTest, store_path: Path) -> None:
+    app.switch_page("views/report.py").run()
+    fill_report(app, "The base was built in 2017 and hosts about 900 troops, officials said.")
+    assert not app.exception
+    assert any("No event found in this report" in i.value for i in app.info)
+    assert not any(b.key == "report_store" for b in app.button)
+    assert len(GeoPackageStore(store_path).load()) == 8
+
+
+def test_a_report_without_publisher_or_with_a_bad_date_is_named_field_by_field(
+    app: AppTest,
+) -> None:
+    app.switch_page("views/report.py").run()
+    fill_report(app, REPORT, report_source="", report_published="yesterday")
+    errors = [e.value for e in app.error]
+    assert any(e.startswith("Publisher") for e in errors), errors
+    assert any(e.startswith("Published") and "yesterday" in e for e in errors), errors
+    assert not any(b.key == "report_store" for b in app.button)
 
 
 def test_import_refuses_a_file_with_a_bad_row_then_stores_the_valid_ones(

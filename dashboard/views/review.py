@@ -6,10 +6,9 @@ analysts reviewing the same draft cannot overwrite each other: the second one is
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from dashboard import data, highlight, mapview, state
+from dashboard import cards, data, state
 from dashboard.messages import show_store_error
 from geo import schema as S
 from geo.errors import ConflictmapError
@@ -26,15 +25,6 @@ def _decide(event_id: str, version: int, status: str) -> None:
         st.session_state["review_error"] = exc
     else:
         st.session_state["review_done"] = f"{event_id} marked {status}."
-
-
-def _evidence_sentences(evidence: str) -> list[str]:
-    try:
-        from geo.extract import evidence_spans
-    except ImportError:
-        return [line for line in evidence.splitlines() if line.strip()]
-    spans = evidence_spans(evidence)
-    return [sentence for _a, _b, sentence in spans] or [evidence]
 
 
 st.session_state["_page"] = "review"
@@ -61,28 +51,7 @@ page = (
 for _, event in drafts.iloc[(page - 1) * PAGE_SIZE : page * PAGE_SIZE].iterrows():
     eid, version = event[S.EVENT_ID], int(event[S.VERSION])
     with st.container(border=True):
-        # HTML, not Markdown: a place named "![x](https://...)" must not fetch an image; <bdi>
-        # keeps a right-to-left override inside the name from reordering the rest of the line.
-        title = (
-            f"<b>{mapview.esc(event[S.SUB_EVENT_TYPE])}</b> · "
-            f"<bdi>{mapview.esc(event[S.LOCATION])}</bdi>"
-        )
-        confidence = event[S.CONFIDENCE]
-        if pd.notna(confidence):
-            title += f" · confidence {confidence:.2f}"
-        st.html(f"<p>{title}</p>")
-        left, right = st.columns([3, 2])
-        with left:
-            dateline = event[S.EVENT_DATE].date() if pd.notna(event[S.EVENT_DATE]) else None
-            evidence = event[S.EVIDENCE] if pd.notna(event[S.EVIDENCE]) else ""
-            for sentence in _evidence_sentences(str(evidence)):
-                st.html(
-                    highlight.marked_html(
-                        sentence, highlight.matched_spans(sentence, dateline=dateline)
-                    )
-                )
-        with right:
-            st.html(mapview.details_html(event))
+        cards.draft_card(event)
         a, c, r = st.columns(3)
         a.button(
             "Accept",
@@ -103,8 +72,4 @@ for _, event in drafts.iloc[(page - 1) * PAGE_SIZE : page * PAGE_SIZE].iterrows(
             width="stretch",
         )
 
-st.html(
-    "<style>.cm-evidence{font-size:1.05rem;line-height:1.7}"
-    ".cm-evidence mark{background:#fdebd0;padding:0 2px;border-radius:3px}"
-    ".cm-evidence mark.cm-date{background:#d6eaf8}</style>"
-)
+st.html(cards.EVIDENCE_CSS)
