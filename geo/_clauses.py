@@ -94,15 +94,23 @@ def split_sentences(text: str) -> list[Sentence]:
     """Sentences of the report, lines without closing punctuation marked as headings."""
     out: list[Sentence] = []
     pos = 0
+    # A text of one line is the report itself, even without a full stop (a pasted paragraph).
+    one_line = sum(1 for line in text.splitlines() if line.strip()) == 1
     for line in text.splitlines(keepends=True):
         body = line.rstrip("\r\n")
         stripped = body.strip()
         if stripped:
             lead = pos + len(body) - len(body.lstrip())
-            # A line without closing punctuation is a heading, caption or byline, not a sentence.
-            heading = not _LINE_END_PUNCT.search(stripped) and len(stripped.split()) < 25
+            ends = list(_SENTENCE_END.finditer(stripped))
+            # A line without closing punctuation is a heading, caption or byline, not a sentence;
+            # in a line of sentences, only the unfinished tail is ("... said. Photo: AFP").
+            heading = (
+                not one_line
+                and not _LINE_END_PUNCT.search(stripped)
+                and len(stripped.split()) < 25
+            )
             start = 0
-            for m in [*_SENTENCE_END.finditer(stripped), None]:
+            for m in [*ends, None]:
                 end = m.end() if m else len(stripped)
                 chunk = stripped[start:end]
                 if chunk.strip():
@@ -116,7 +124,7 @@ def split_sentences(text: str) -> list[Sentence]:
                             end=offset + len(piece),
                             nt=nt,
                             toks=tokens(nt.norm),
-                            heading=heading,
+                            heading=heading and (m is None or not ends),
                             question=bool(_QUESTION.search(piece)),
                         )
                     )

@@ -142,6 +142,7 @@ OMAR = (35.15167, 40.57583)
 MAYADIN = (35.01982, 40.45154)
 JALAA = (34.63346, 40.84054)
 DEIR_EZ_ZOR = (35.33588, 40.14084)
+ALBUKAMAL = (34.45226, 40.91854)  # as in tests/data/extraction/en.yaml
 
 
 @pytest.fixture(scope="module")
@@ -289,6 +290,21 @@ def test_background_and_questions_make_no_event() -> None:
 def test_headlines_and_captions_are_not_sentences() -> None:
     text = "Coalition strikes militias in Mayadin\nA calm day in the city was reported."
     assert drafts(text) == []
+
+
+def test_a_pasted_one_line_report_without_a_full_stop_is_read() -> None:
+    (row,) = drafts("Unidentified aircraft bombed a militia convoy near Albukamal last night")
+    assert km(row[S.LATITUDE], row[S.LONGITUDE], *ALBUKAMAL) < 5
+
+
+def test_a_line_of_sentences_keeps_them_when_its_tail_is_unfinished() -> None:
+    text = (
+        "A calm day in Deir ez-Zor city was reported\n"
+        "Unidentified aircraft bombed a militia convoy near Albukamal last night. Photo: archive"
+    )
+    (row,) = drafts(text)
+    assert km(row[S.LATITUDE], row[S.LONGITUDE], *ALBUKAMAL) < 5
+    assert drafts("Coalition strikes militias in Mayadin\nPhoto: archive") == []
 
 
 def test_from_x_towards_y_puts_the_event_at_y() -> None:
