@@ -105,9 +105,7 @@ def split_sentences(text: str) -> list[Sentence]:
             # A line without closing punctuation is a heading, caption or byline, not a sentence;
             # in a line of sentences, only the unfinished tail is ("... said. Photo: AFP").
             heading = (
-                not one_line
-                and not _LINE_END_PUNCT.search(stripped)
-                and len(stripped.split()) < 25
+                not one_line and not _LINE_END_PUNCT.search(stripped) and len(stripped.split()) < 25
             )
             start = 0
             for m in [*ends, None]:
