@@ -39,7 +39,14 @@ import numpy as np
 
 from geo import settings
 from geo.errors import InputError, Problem, ValidationError
-from geo.text import fold_latin, match_key, script_of, skeleton, strip_generic_words
+from geo.text import (
+    fold_latin,
+    match_key,
+    script_of,
+    skeleton,
+    strip_generic_words,
+    without_accents,
+)
 
 INDEX_FORMAT = 5  # bump when the layout of the cached index changes
 GAZETTEER_DIR = settings.DATA_DIR / "gazetteer"
@@ -226,7 +233,9 @@ def _geonames_place(
     admin1 = admin1_names().get((country, admin1_code), "")
     return Place(
         place_id=f"geonames:{geonameid}",
-        name_en=name,
+        # "Albu Kamal", not "Ālbū Kamāl": the name events carry, as ACLED writes names; the
+        # accented form stays among the names it is found by.
+        name_en=without_accents(name),
         name_ar=_arabic_name(alternates),
         kind=kind,
         latitude=lat,

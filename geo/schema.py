@@ -18,7 +18,6 @@ import hashlib
 import json
 import math
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -32,6 +31,7 @@ import pandas as pd
 
 from geo import settings
 from geo.errors import Problem, ValidationError
+from geo.text import without_accents
 
 CRS = "EPSG:4326"
 
@@ -316,8 +316,7 @@ def _countries() -> tuple[dict[str, Country], dict[int, Country]]:
 
 def _country_key(name: str) -> str:
     """ "Saint-Barthélemy" and "saint barthelemy" alike: accents, case and hyphens ignored."""
-    bare = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
-    bare = bare.replace("-", " ").replace("'", "").replace("\u2019", "")
+    bare = without_accents(name).replace("-", " ").replace("'", "").replace("\u2019", "")
     return " ".join(bare.casefold().split())
 
 

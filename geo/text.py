@@ -125,6 +125,14 @@ _POSSESSIVE = re.compile(r"(?<=\w)['\u2019]s\b")
 _PUNCT = re.compile(r"[\-\u2010-\u2015_./\\()\[\]{}\"“”„:!?*+#&|]+")
 
 
+def without_accents(s: str) -> str:
+    """Latin text without its diacritics, case and marks kept ("Ālbū Kamāl" -> "Albu Kamal")."""
+    if s.isascii():
+        return s
+    bare = "".join(ch for ch in unicodedata.normalize("NFKD", s) if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", bare)
+
+
 def normalize_en(s: str) -> str:
     """Fold Latin text: lower case, no accents or transliteration marks, punctuation to spaces."""
     s = _POSSESSIVE.sub("", s)
