@@ -21,11 +21,10 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from dashboard.devserver import running_dashboard
+from dashboard.devserver import launch_chromium, running_dashboard
 from geo.cli import bundled_event_files, read_event_files
 from geo.store import GeoPackageStore
 
-CHROMIUM = "/usr/bin/chromium"
 DRAWN = "() => (window.__GLOBAL_DATA__ && window.__GLOBAL_DATA__.last_feature_group) || ''"
 
 
@@ -78,11 +77,7 @@ def _timed(page, frame, action) -> float:
 
 def measure(url: str, *, repeat: int, event_type: str) -> tuple[list[float], list[float], float]:
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = launch_chromium(p)
         page = browser.new_page(viewport={"width": 1500, "height": 1000})
         start = time.perf_counter()
         page.goto(url)

@@ -1,4 +1,5 @@
-"""Start the dashboard on a free local port against a given store (browser tests, benchmarks)."""
+"""Start the dashboard on a free local port against a given store, and Debian's chromium to look at
+it (browser tests, benchmarks)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Debian's browser, driven by Playwright without downloading one of its own.
+CHROMIUM = Path("/usr/bin/chromium")
 
 
 def free_port() -> int:
@@ -61,3 +64,12 @@ def running_dashboard(store: Path, *, timeout: float = 60) -> Iterator[str]:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def launch_chromium(playwright):
+    """Headless chromium for a Playwright session (``sync_playwright()``), as the sandbox allows."""
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM),
+        headless=True,
+        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    )

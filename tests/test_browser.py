@@ -19,13 +19,12 @@ import pytest
 from conftest import make_event
 
 from dashboard import assets
-from dashboard.devserver import running_dashboard
+from dashboard.devserver import CHROMIUM, launch_chromium, running_dashboard
 from geo import schema as S
 from geo.cli import bundled_event_files, read_event_files
 from geo.query import Filters, apply
 from geo.store import GeoPackageStore
 
-CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
@@ -70,11 +69,7 @@ def server(store_path: Path) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        b = launch_chromium(p)
         yield b
         b.close()
 

@@ -13,12 +13,11 @@ from pathlib import Path
 import pytest
 
 from dashboard import assets
-from dashboard.devserver import running_dashboard
+from dashboard.devserver import CHROMIUM, launch_chromium, running_dashboard
 from geo import schema as S
 from geo.store import GeoPackageStore
 from geo.synthetic import synthetic_events
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 
 pytestmark = pytest.mark.browser
@@ -46,11 +45,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, events) -> Iterator[str]:
 @pytest.fixture
 def page(server: str) -> Iterator[object]:
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+        browser = launch_chromium(p)
         tab = browser.new_context(viewport={"width": 1500, "height": 1000}).new_page()
         tab.goto(server)
         yield tab
