@@ -611,8 +611,11 @@ def validate(
         rows = pd.RangeIndex(1, len(frame) + 1)
     now = now or datetime.now(UTC)
     v: _Values = {col.name: _parse_column(frame, col, rows, problems) for col in COLUMNS}
-    _fill_defaults(v, now)
-    _check_rules(v, rows, problems, require_coordinates=require_coordinates, now=now)
+    # The disorder type each sub-event type implies: the default where none is given, and the
+    # check of one that is.
+    derived = _disorder_of(v[SUB_EVENT_TYPE])
+    _fill_defaults(v, derived, now)
+    _check_rules(v, derived, rows, problems, require_coordinates=require_coordinates, now=now)
     if problems.items:
         raise ValidationError(problems.items, what=what)
     typed = pd.DataFrame(_typed(v), index=rows, copy=False)
@@ -698,7 +701,7 @@ def _disorder_of(sub_event_types: np.ndarray) -> np.ndarray:
     )
 
 
-def _fill_defaults(v: _Values, now: datetime) -> None:
+def _fill_defaults(v: _Values, derived: np.ndarray, now: datetime) -> None:
     """Derive what can be derived: disorder type, country code, ids, status, version, times."""
     origin, status = v[ORIGIN], v[STATUS]
     origin[pd.isna(origin)] = "hand"
@@ -715,7 +718,7 @@ def _fill_defaults(v: _Values, now: datetime) -> None:
     )
     disorder = v[DISORDER_TYPE]
     blank = pd.isna(disorder)
-    disorder[blank] = _disorder_of(v[SUB_EVENT_TYPE][blank])
+    disorder[blank] = derived[blank]
 
     iso, country = v[ISO], v[COUNTRY]
     blank = np.isnan(iso)
@@ -739,7 +742,13 @@ def _fill_defaults(v: _Values, now: datetime) -> None:
 
 
 def _check_rules(
-    v: _Values, rows: pd.Index, problems: _Problems, *, require_coordinates: bool, now: datetime
+    v: _Values,
+    derived: np.ndarray,
+    rows: pd.Index,
+    problems: _Problems,
+    *,
+    require_coordinates: bool,
+    now: datetime,
 ) -> None:
     required = [c for c in REQUIRED if c not in (LATITUDE, LONGITUDE) or require_coordinates]
     for col in required:
@@ -769,7 +778,6 @@ def _check_rules(
             SUB_EVENT_TYPE,
             f"{_show(sub[i])} is not a sub-event type of {etype[i]} ({allowed})",
         )
-    derived = _disorder_of(sub)
     clash = [
         not b and d is not None and want is not None and d != want
         for b, d, want in zip(bad_sub, disorder, derived, strict=True)
