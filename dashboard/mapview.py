@@ -628,8 +628,7 @@ def base_map(
     ``tiles`` is "none" (offline: a plain background), "osm" (OpenStreetMap and satellite imagery),
     or a tile URL template such as ``http://localhost:8080/{z}/{x}/{y}.png`` for a local server.
     ``outlines`` is an optional GeoDataFrame/GeoSeries of boundaries the user supplied;
-    ``borders_url`` serves the world's country borders, drawn when there are no tiles (see
-    :class:`BordersLayer`).
+    ``borders_url`` serves the world's country borders (see :class:`BordersLayer`).
     """
     m = folium.Map(
         location=list(view.center),
@@ -646,7 +645,7 @@ def base_map(
     PluginAssets().add_to(m)
     for layer in tile_layers(tiles):
         layer.add_to(m)
-    if borders_url and tiles == "none":
+    if borders_url:
         m.add_child(BordersLayer(borders_url))
     if outlines is not None and len(outlines):
         folium.GeoJson(

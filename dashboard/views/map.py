@@ -136,7 +136,8 @@ with map_col:
         st.session_state[VIEW0_KEY],
         tiles=settings.TILES,
         outlines=data.outlines(settings.BOUNDARIES),
-        borders_url=assets.borders_url(base_path=base_path),
+        # Tiles draw their own borders; without them, the country borders are the only guide.
+        borders_url=assets.borders_url(base_path=base_path) if settings.TILES == "none" else None,
     )
     # Markers while few events are in view, counted squares when many (the browser never gets
     # more than a few thousand of either), for the view the browser last reported.
@@ -190,7 +191,6 @@ with detail_col:
 
 # Timeline of everything the other filters keep, so that brushing can widen the dates again.
 undated = filters.with_(date_from=None, date_to=None)
-index = data.index()
 for_timeline = index.mask(undated)  # counted straight from the codes, no filtered copy
 days = index.events[S.EVENT_DATE][for_timeline].dropna()
 if len(days):
