@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard import highlight, mapview
 from geo import schema as S
+from geo.extract import evidence_spans
 
 EVIDENCE_CSS = (
     "<style>.cm-evidence{font-size:1.05rem;line-height:1.7}"
@@ -17,10 +18,6 @@ EVIDENCE_CSS = (
 
 
 def evidence_sentences(evidence: str) -> list[str]:
-    try:
-        from geo.extract import evidence_spans
-    except ImportError:
-        return [line for line in evidence.splitlines() if line.strip()]
     spans = evidence_spans(evidence)
     return [sentence for _a, _b, sentence in spans] or [evidence]
 
