@@ -22,7 +22,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from dashboard.devserver import launch_chromium, running_dashboard
-from geo.cli import bundled_event_files, read_event_files
+from geo.event_files import bundled_event_files, read_event_files
 from geo.store import GeoPackageStore
 
 DRAWN = "() => (window.__GLOBAL_DATA__ && window.__GLOBAL_DATA__.last_feature_group) || ''"

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import yaml
 
-from geo import extract as extract_mod
 from geo import schema
-from geo.geocode import default_geocoder
+from geo.extract import pipeline as extract_mod
+from geo.places.geocode import default_geocoder
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "seeds" / "000_e7f11bdf093012be.txt"

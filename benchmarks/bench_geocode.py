@@ -19,16 +19,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.gazetteer import Gazetteer  # noqa: E402
-from geo.geocode import Geocoder  # noqa: E402
+from geo.places.gazetteer import Gazetteer  # noqa: E402
+from geo.places.geocode import Geocoder  # noqa: E402
 
 MENTIONS = ROOT / "tests" / "data" / "geocode_mentions.csv"
 
 COLD_LOAD = """
 import time
 t0 = time.perf_counter()
-from geo.gazetteer import Gazetteer
-from geo.geocode import Geocoder
+from geo.places.gazetteer import Gazetteer
+from geo.places.geocode import Geocoder
 t1 = time.perf_counter()
 g = Gazetteer.read({path!r})
 t2 = time.perf_counter()
@@ -108,7 +108,7 @@ def main() -> None:
     print(f"{'index build (read sources, fold, write)':44} {build:.1f} s")
     print(f"{'index size on disk':44} {size / 1e6:.1f} MB")
     print(
-        f"{'cold load: import geo.gazetteer/geocode':44} {median[0] * 1000:.0f} ms (median of {args.runs})"
+        f"{'cold load: import geo.places.gazetteer/geocode':44} {median[0] * 1000:.0f} ms (median of {args.runs})"
     )
     print(f"{'cold load: read the cached index':44} {median[1] * 1000:.0f} ms")
     print(f"{'cold load: first lookup':44} {median[2] * 1000:.0f} ms")

@@ -21,9 +21,9 @@ import pandas as pd
 import psycopg
 
 from geo import schema as S
-from geo import store_postgis
 from geo.query import Filters, apply
-from geo.store_postgis import PostGISStore, without_password
+from geo.store import postgis as store_postgis
+from geo.store.postgis import PostGISStore, without_password
 
 # Deir ez-Zor governorate, roughly (OCHA COD-AB extent): the founding case's region.
 DEIR_EZ_ZOR = (39.1, 33.9, 41.4, 36.0)

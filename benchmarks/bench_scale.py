@@ -8,7 +8,7 @@ the call and, in brackets, how far it rose above its level before the call:
 
 - store load, cold: GDAL's Arrow stream (GeoPackageStore.load) | rows through sqlite3 + conform
   (the store before the Arrow path)
-- store load, cached: geo.cache for an unchanged revision | a st.cache_data hit (unpickling the
+- store load, cached: geo.store.cache for an unchanged revision | a st.cache_data hit (unpickling the
   frame, which is what Streamlit does on every rerun)
 - filter: EventIndex mask; and the filtered frame | geopandas masks (string isin/contains,
   between, GeoSeries.within)
@@ -334,8 +334,8 @@ def m_load(path: Path, n: int, repeat: int) -> list[Row]:
 
 
 def m_load_cached(path: Path, n: int, repeat: int) -> list[Row]:
-    from geo.cache import EventCache
     from geo.store import GeoPackageStore
+    from geo.store.cache import EventCache
 
     store = GeoPackageStore(path)
     cache = EventCache()
@@ -343,7 +343,7 @@ def m_load_cached(path: Path, n: int, repeat: int) -> list[Row]:
     fast = timed(lambda: cache.load(store), repeat=max(repeat, 20))
     pickled = pickle.dumps(cache.load(store).events, protocol=pickle.HIGHEST_PROTOCOL)
     slow = timed(lambda: pickle.loads(pickled), repeat=repeat)
-    note = "geo.cache, revision unchanged | st.cache_data hit (unpickles the frame)"
+    note = "geo.store.cache, revision unchanged | st.cache_data hit (unpickles the frame)"
     return [compare("store load, cached", n, fast, slow, note)]
 
 

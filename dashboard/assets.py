@@ -21,13 +21,13 @@ from pathlib import Path
 
 from branca.element import Element
 
-from geo.topojson import write_borders
+from geo.places.topojson import write_borders
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 VENDOR_DIR = STATIC_DIR / "vendor"
 MANIFEST = STATIC_DIR / "assets.json"
 URL_PREFIX = "app/static/vendor"
-# Natural Earth's countries (world-atlas on npm) and the borders drawn from them (geo.topojson).
+# Natural Earth's countries (world-atlas on npm) and the borders drawn from them (geo.places.topojson).
 BORDERS_TOPOLOGY = VENDOR_DIR / "world-atlas" / "countries-50m.json"
 BORDERS = VENDOR_DIR / "world-borders.geojson"
 

@@ -19,8 +19,9 @@ from typing import Any
 
 import streamlit as st
 
-from geo import auth, settings
-from geo.auth import User
+from geo import settings
+from geo.team import auth
+from geo.team.auth import User
 
 SESSION_KEY = "conflictmap_user"
 

@@ -11,11 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import mapview
-from geo import cache, settings
 from geo import schema as S
-from geo.cli import default_store
+from geo import settings
+from geo.event_files import default_store
 from geo.query import EventIndex
-from geo.store import EventStore
+from geo.store import EventStore, cache
 
 
 def store_target() -> str:
@@ -41,7 +41,7 @@ TEXTS_MAX = 20_000
 def snapshot() -> cache.Snapshot:
     """Every stored event and its filter index, read only when the store's revision changed.
 
-    Held by :mod:`geo.cache` and shared read-only by every session: a st.cache_data hit would
+    Held by :mod:`geo.store.cache` and shared read-only by every session: a st.cache_data hit would
     unpickle a copy of the whole frame on every rerun (seconds for a million events).
     """
     return cache.load(store())
@@ -112,7 +112,7 @@ def outlines(path: str | None) -> gpd.GeoSeries | None:
     if not path:
         return None
     try:
-        from geo.boundaries import load_boundaries
+        from geo.places.boundaries import load_boundaries
     except ImportError:
         return None
     frame = load_boundaries(path)

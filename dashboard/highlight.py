@@ -12,7 +12,7 @@ import importlib
 from collections.abc import Iterable
 
 from dashboard.mapview import esc
-from geo._spans import is_arabic, normalise
+from geo.extract._spans import is_arabic, normalise
 
 Span = tuple[int, int, str]  # start, end (character offsets in the sentence), kind
 
@@ -25,7 +25,7 @@ def matched_spans(sentence: str, *, dateline: dt.date | None = None) -> list[Spa
             return list(review.evidence_highlights(sentence, dateline=dateline))
     except ImportError:
         pass
-    from geo import actors, dates
+    from geo.extract import actors, dates
 
     lang = "ar" if is_arabic(sentence) else "en"
     spans: list[Span] = [

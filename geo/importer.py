@@ -48,7 +48,7 @@ from geo.formats.rows import (
     read_csv_rows,
 )
 from geo.formats.values import neutralise_formulas
-from geo.geocode import fill_coordinates, lacks_coordinates
+from geo.places.geocode import fill_coordinates, lacks_coordinates
 from geo.store import EventStore
 
 Format = Literal["acled", "ucdp", "geojson", "gpkg", "handcoded"]

@@ -143,7 +143,7 @@ _LAST = np.iinfo("int64").max
 class EventIndex(_Columns):
     """One frame of events prepared for filtering: codes of its repeated columns and date order.
 
-    Build it once per loaded frame (:mod:`geo.cache` keeps it beside the frame, per store
+    Build it once per loaded frame (:mod:`geo.store.cache` keeps it beside the frame, per store
     revision) and filter through it: on a million events a combined filter takes a few
     milliseconds instead of a few hundred. The frame must not change afterwards.
 

@@ -2,7 +2,7 @@
 
 Reports write one place many ways: «الميادين», «وبالميادين», "Mayadin", "al-Mayadeen",
 "Deir ez-Zor", "Dayr az Zawr", "Der Ezzor". This module folds those spellings so that the gazetteer
-(:mod:`geo.gazetteer`) and the geocoder (:mod:`geo.geocode`) can compare them. The extraction
+(:mod:`geo.places.gazetteer`) and the geocoder (:mod:`geo.places.geocode`) can compare them. The extraction
 modules use the same functions to normalise place mentions before calling ``geocode``.
 
 Public functions
@@ -10,7 +10,7 @@ Public functions
 normalize_ar(s)
     Arabic letters folded: alef forms (أ إ آ ٱ) to ا, ى and ئ to ي, ؤ to و, ة to ه, Persian
     ک/ی to ك/ي, diacritics and tatweel dropped, Arabic-Indic digits to 0-9. Compatible with the
-    letter classes of ``geo._spans``.
+    letter classes of ``geo.extract._spans``.
 normalize_en(s)
     Latin text folded: lower case, accents and transliteration marks (ʿ ʾ ' ` ’) dropped,
     possessive 's dropped, hyphens, dots and other punctuation to spaces.
@@ -63,7 +63,7 @@ __all__ = [
 
 # --- Arabic ------------------------------------------------------------------------------------
 # Letters writers use interchangeably, folded to one form; Arabic-Indic and Persian digits to ASCII.
-# geo._spans folds with the same table, so extraction and gazetteer lookup agree on a name.
+# geo.extract._spans folds with the same table, so extraction and gazetteer lookup agree on a name.
 AR_LETTER_FOLD: dict[str, str] = {
     "أ": "ا",
     "إ": "ا",

@@ -91,7 +91,7 @@ def postgis_store(postgis_url: str) -> Iterator[EventStore]:
     """An empty PostGIS store in a schema of its own, dropped after the test."""
     import psycopg
 
-    from geo.store_postgis import PostGISStore
+    from geo.store.postgis import PostGISStore
 
     schema = f"test_{uuid.uuid4().hex[:16]}"
     store = PostGISStore(postgis_url, schema=schema)

@@ -11,7 +11,7 @@ import pytest
 from conftest import make_events, shared_file
 
 from geo import schema as S
-from geo.cli import main
+from geo.cli.main import main
 from geo.errors import InputError, ValidationError
 from geo.export import FORMATS
 from geo.formats import acled, csvfile, geojson

@@ -58,7 +58,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     sys.stdout.write(geojson.to_bytes(drafts).decode("utf-8"))
     sys.stdout.flush()
     if args.commit and not drafts.empty:
-        from geo.cli import get_store
+        from geo.cli.common import get_store
 
         result = get_store(args).add(drafts, user=args.user)
         print(

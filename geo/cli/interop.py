@@ -60,7 +60,7 @@ def _parse_mapping(text: str) -> tuple[str, str]:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from geo.cli import get_store
+    from geo.cli.common import get_store
 
     store = get_store(args)
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
@@ -102,7 +102,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_duplicates(args: argparse.Namespace) -> int:
-    from geo.cli import filters_from_args, get_store
+    from geo.cli.common import filters_from_args, get_store
 
     store = get_store(args)
     events = store.load(filters_from_args(args))
@@ -145,7 +145,7 @@ def _same(a: object, b: object) -> bool:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``import`` and ``duplicates`` to the ``conflictmap`` parser."""
-    from geo.cli import add_filter_arguments
+    from geo.cli.common import add_filter_arguments
 
     p = sub.add_parser(
         "import",

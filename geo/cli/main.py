@@ -9,67 +9,20 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
-from geo import cli_extract, cli_interop, cli_team, settings
 from geo import schema as S
-from geo.errors import ConflictmapError, Problem, ValidationError
+from geo import settings
+from geo.cli import extract as cli_extract
+from geo.cli import interop as cli_interop
+from geo.cli import team as cli_team
+from geo.cli.common import add_filter_arguments, filters_from_args, get_store
+from geo.errors import ConflictmapError, ValidationError
+from geo.event_files import bundled_event_files, read_event_files
 from geo.export import FORMATS, export, get_format
-from geo.formats import handcoded
-from geo.geocode import fill_coordinates, lacks_coordinates
-from geo.query import Filters
-from geo.store import EventStore, GeoPackageStore, open_store
-
-
-def bundled_event_files() -> list[Path]:
-    """The hand-coded YAML reports shipped in data/events/."""
-    return sorted(settings.EVENTS_DIR.glob("*.yaml"))
-
-
-def read_event_files(paths: Sequence[Path]) -> pd.DataFrame:
-    """Geocode and validate each file on its own (errors name the file), then concatenate."""
-    frames = []
-    for path in paths:
-        frame = handcoded.read(path)
-        unplaced: list[Problem] = []
-        if lacks_coordinates(frame):
-            frame, unplaced = fill_coordinates(frame)
-            frame = frame.drop(index=[p.row for p in unplaced])
-        try:
-            typed = S.validate(frame, what=f"file {path}")
-        except ValidationError as exc:
-            raise ValidationError(unplaced + exc.problems, what=f"file {path}") from None
-        if unplaced:
-            raise ValidationError(unplaced, what=f"file {path}")
-        frames.append(typed)
-    if not frames:
-        return S.empty_frame()
-    return pd.concat(frames, ignore_index=True)
-
-
-def get_store(args: argparse.Namespace) -> EventStore:
-    """The store the user named, or the default one, built from the bundled reports on first use."""
-    if args.store:
-        return open_store(args.store)
-    return default_store()
-
-
-def default_store() -> EventStore:
-    """The store the settings name, built from the bundled reports on first use (CLI, dashboard)."""
-    if settings.DATABASE_URL:
-        return open_store(settings.DATABASE_URL)
-    if not settings.STORE_PATH.exists():
-        store = GeoPackageStore(settings.STORE_PATH)
-        result = store.add(read_event_files(bundled_event_files()))
-        print(
-            f"created {settings.STORE_PATH} with {len(result.added)} bundled events",
-            file=sys.stderr,
-        )
-        return store
-    return open_store(settings.STORE_PATH)
+from geo.store import open_store
 
 
 # --- verbs -----------------------------------------------------------------------------------------
@@ -99,66 +52,6 @@ def cmd_add(args: argparse.Namespace) -> int:
         f"unchanged {len(result.skipped)} (already stored)"
     )
     return 0
-
-
-def _parse_day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date; write YYYY-MM-DD") from None
-
-
-def _parse_bbox(text: str) -> tuple[float, float, float, float]:
-    try:
-        minx, miny, maxx, maxy = (float(v) for v in text.split(","))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a box; write min_lon,min_lat,max_lon,max_lat"
-        ) from None
-    return minx, miny, maxx, maxy
-
-
-def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("filters (the same as the dashboard's)")
-    group.add_argument("--from", dest="date_from", type=_parse_day, help="first day, YYYY-MM-DD")
-    group.add_argument("--to", dest="date_to", type=_parse_day, help="last day, YYYY-MM-DD")
-    group.add_argument("--actor", action="append", default=[], help="actor on either side")
-    group.add_argument(
-        "--type", action="append", default=[], help="event type or sub-event type (ACLED)"
-    )
-    group.add_argument("--country", action="append", default=[])
-    group.add_argument("--admin1", action="append", default=[])
-    group.add_argument("--admin2", action="append", default=[])
-    group.add_argument("--status", action="append", default=[], choices=S.STATUSES)
-    group.add_argument("--min-fatalities", type=int)
-    group.add_argument("--source", action="append", default=[], help="outlet name")
-    group.add_argument("--text", default="", help="words in notes, evidence, place or actors")
-    group.add_argument("--bbox", type=_parse_bbox, help="min_lon,min_lat,max_lon,max_lat")
-
-
-def filters_from_args(args: argparse.Namespace) -> Filters:
-    types = tuple(t for t in args.type if t in S.EVENT_TYPES)
-    subs = tuple(t for t in args.type if t not in S.EVENT_TYPES)
-    unknown = [t for t in subs if t not in S.SUB_EVENT_TYPES]
-    if unknown:
-        raise ConflictmapError(
-            f"--type {unknown[0]!r} is neither an ACLED event type nor a sub-event type"
-        )
-    return Filters(
-        date_from=args.date_from,
-        date_to=args.date_to,
-        actors=tuple(args.actor),
-        event_types=types,
-        sub_event_types=subs,
-        countries=tuple(args.country),
-        admin1=tuple(args.admin1),
-        admin2=tuple(args.admin2),
-        statuses=tuple(args.status),
-        min_fatalities=args.min_fatalities,
-        sources=tuple(args.source),
-        text=args.text,
-        bbox=args.bbox,
-    )
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -209,7 +102,7 @@ def _parse_point(text: str) -> tuple[float, float]:
 
 
 def cmd_geocode(args: argparse.Namespace) -> int:
-    from geo.geocode import describe, geocode
+    from geo.places.geocode import describe, geocode
 
     result = geocode(args.mention, country=args.country, near=args.near or None)
     print(describe(result, candidates=args.candidates))
@@ -283,7 +176,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConflictmapError as exc:
         print(f"conflictmap {args.verb}: {exc}", file=sys.stderr)
         return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo import auth, serve, settings
 from geo import schema as S
+from geo import settings
 from geo.errors import ConflictmapError
+from geo.team import auth, serve
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
@@ -55,7 +56,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     ):
         print(f"warning: {warning}", file=sys.stderr)
     if settings.DATABASE_URL:
-        from geo.store_postgis import without_password
+        from geo.store.postgis import without_password
 
         print(f"store: {without_password(settings.DATABASE_URL)}")
     else:
@@ -87,7 +88,7 @@ def _parse_assignment(text: str) -> tuple[str, str | None]:
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
-    from geo.cli import get_store
+    from geo.cli.common import get_store
 
     changes = dict(args.changes)
     updated = get_store(args).update(
@@ -98,7 +99,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    from geo.cli import get_store
+    from geo.cli.common import get_store
 
     history = get_store(args).history(args.event_id)
     if history.empty:

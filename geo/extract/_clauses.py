@@ -1,7 +1,7 @@
 """Reading a report for extraction: sentences, clauses, and the lexicon cues found in them.
 
 Private to :mod:`geo.extract`. Offsets inside a :class:`Sentence` are those of its normalised text
-(:class:`geo._spans.NormText`); ``Sentence.start``/``end`` place the sentence in the report.
+(:class:`geo.extract._spans.NormText`); ``Sentence.start``/``end`` place the sentence in the report.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from geo import actors as actors_mod
-from geo import dates as dates_mod
-from geo import triggers as trig
-from geo._spans import NormText, PhraseMatch, Token, normalise, tokens, word_forms
+from geo.extract import actors as actors_mod
+from geo.extract import dates as dates_mod
+from geo.extract import triggers as trig
+from geo.extract._spans import NormText, PhraseMatch, Token, normalise, tokens, word_forms
 
 # Sentence ends: ., !, ?, ؟, … followed by space/quote/end, unless a lower-case word follows
 # (the full stop of "U.S. forces").

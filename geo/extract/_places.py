@@ -5,9 +5,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from geo._clauses import PUNCT_GAP, Context, Sentence, found, inside, norm_pos, sentence_dates
-from geo._roles import unique
-from geo._spans import clitic_forms
+from geo.extract._clauses import (
+    PUNCT_GAP,
+    Context,
+    Sentence,
+    found,
+    inside,
+    norm_pos,
+    sentence_dates,
+)
+from geo.extract._roles import unique
+from geo.extract._spans import clitic_forms
 
 _AREA_WORDS = re.compile(
     r"(?<!\w)(?:سيطره|نفوذ|مناطق|held|controlled|control)(?!\w)", re.IGNORECASE

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from geo import actors as actors_mod
-from geo import triggers as trig
-from geo._clauses import Context, Sentence, cue_after, cue_before, found, inside
-from geo._spans import PhraseMatch
+from geo.extract import actors as actors_mod
+from geo.extract import triggers as trig
+from geo.extract._clauses import Context, Sentence, cue_after, cue_before, found, inside
+from geo.extract._spans import PhraseMatch
 
 
 @dataclass(slots=True)

@@ -1,6 +1,6 @@
 """Actor dictionary: canonical ACLED-style actors, their types, and finding them in text.
 
->>> from geo import actors
+>>> from geo.extract import actors
 >>> [m.name for m in actors.resolve("قصفت طائرات التحالف الدولي مواقع للميليشيات الإيرانية", lang="ar")]
 ['Global Coalition Against Daesh', 'Militia (Pro-Iran)']
 
@@ -18,11 +18,20 @@ from pathlib import Path
 
 import yaml
 
-from geo._spans import NormText, PhraseIndex, PhraseMatch, Token, is_arabic, normalise, tokens
+from geo import settings
 from geo.errors import InputError
+from geo.extract._spans import (
+    NormText,
+    PhraseIndex,
+    PhraseMatch,
+    Token,
+    is_arabic,
+    normalise,
+    tokens,
+)
 from geo.schema import ACTOR_TYPE_LABELS
 
-ACTORS_FILE = Path(__file__).resolve().parents[1] / "data" / "actors.yaml"
+ACTORS_FILE = settings.DATA_DIR / "actors.yaml"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,7 @@
 """Dates in news text, resolved against the report's dateline.
 
 >>> import datetime as dt
->>> from geo import dates
+>>> from geo.extract import dates
 >>> m = dates.resolve("سقطت صواريخ ليل السبت - الأحد", dateline=dt.datetime(2022, 10, 23, 6, 52))
 >>> m.event_date, m.event_date_end, m.time_precision
 (datetime.date(2022, 10, 22), datetime.date(2022, 10, 23), 1)
@@ -42,7 +42,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from geo._spans import NormText, is_arabic, normalise
+from geo.extract._spans import NormText, is_arabic, normalise
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +58,7 @@ class DateMatch:
     rule: str
 
 
-# --- vocabulary, folded the way geo._spans.normalise folds text (ا ي ه, Western digits) ---
+# --- vocabulary, folded the way geo.extract._spans.normalise folds text (ا ي ه, Western digits) ---
 
 _AR_WEEKDAYS = {
     "الاثنين": 0,

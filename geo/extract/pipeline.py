@@ -9,7 +9,7 @@ the clause is neither negated ("denied that any strike took place") nor backgrou
 habit, troop numbers, "no details were published"), and a place in that clause resolves in the
 gazetteer. How each field is found:
 
-- **type**: the most telling trigger of the clause (:func:`geo.triggers.classify`); generic words
+- **type**: the most telling trigger of the clause (:func:`geo.extract.triggers.classify`); generic words
   (قصف, "struck") take their type from modifiers (طائرة, rockets) or from the attacker: strikes by
   foreign air forces are air strikes.
 - **actors**: each actor in the clause gets a role from the words around it: "by X", VSO/SVO
@@ -17,13 +17,13 @@ gazetteer. How each field is found:
   ``actor1``; with none named, ACLED's unidentified actor (Unidentified Military Forces for air
   strikes, Unidentified Armed Group (<country>) otherwise). Actors inside an origin phrase
   ("fired from areas held by X") situate the fire and are not taken as the doer.
-- **place**: the place phrases of the clause are geocoded (:mod:`geo.geocode`) and the one
+- **place**: the place phrases of the clause are geocoded (:mod:`geo.places.geocode`) and the one
   nearest the event word that is not the origin (a whole region only when nothing finer is
   named) is the event's place; the report's countries (the ones it names, Syria if none) bound
   the lookup. "from X towards Y" puts the event at
   Y and ``origin_location`` at X; places in a phrase that refers back to another event («عقب
   الهجوم على ...», "after the attack on ...") are ignored.
-- **date**: the clause's or sentence's own date expression (:mod:`geo.dates`), else the latest
+- **date**: the clause's or sentence's own date expression (:mod:`geo.extract.dates`), else the latest
   date the report gave for its events, else the dateline's day.
 - **source**: the outlets the sentence credits («وفقاً لـ"نورث برس"», "according to SOHR"; «بحسب
   الموقع» repeats the last one), then the publisher.
@@ -33,8 +33,8 @@ gazetteer. How each field is found:
   again only adds to the event told before it.
 - **speakers**: an actor who only tells the story ("..., the SDF said") is not a party to it.
 
-The steps live in private modules: :mod:`geo._clauses` (sentences, clauses, cues),
-:mod:`geo._roles` (who did what to whom) and :mod:`geo._places` (place phrases, geocoded).
+The steps live in private modules: :mod:`geo.extract._clauses` (sentences, clauses, cues),
+:mod:`geo.extract._roles` (who did what to whom) and :mod:`geo.extract._places` (place phrases, geocoded).
 
 ``evidence`` keeps the original sentences with their character offsets in the input text, one per
 line, as ``[start:end] sentence`` (see :func:`evidence_spans`): readable in any export and parsed
@@ -60,11 +60,12 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from geo import actors as actors_mod
-from geo import dates as dates_mod
 from geo import schema as S
-from geo import triggers as trig
-from geo._clauses import (
+from geo.errors import InputError
+from geo.extract import actors as actors_mod
+from geo.extract import dates as dates_mod
+from geo.extract import triggers as trig
+from geo.extract._clauses import (
     Context,
     Sentence,
     clauses,
@@ -76,10 +77,9 @@ from geo._clauses import (
     split_sentences,
     zones,
 )
-from geo._places import describe_origin, find_places
-from geo._roles import find_roles, pick_actors, unique
-from geo._spans import is_arabic
-from geo.errors import InputError
+from geo.extract._places import describe_origin, find_places
+from geo.extract._roles import find_roles, pick_actors, unique
+from geo.extract._spans import is_arabic
 
 Geocoder = Callable[..., Any]  # (mention, *, country=None, near=None) -> GeocodeResult
 
@@ -198,7 +198,7 @@ def extract(
     url
         Link to the report (http or https), stored in ``source_url``.
     geocoder
-        A callable ``(mention, *, country, near) -> GeocodeResult``; default :func:`geo.geocode.geocode`.
+        A callable ``(mention, *, country, near) -> GeocodeResult``; default :func:`geo.places.geocode.geocode`.
     country
         The report's country (English name or ISO code); default: the country the text names
         most, Syria when it names none.
@@ -268,7 +268,7 @@ def _report_countries(sentences: list[Sentence], lexicon: trig.Lexicon, lang: st
 
 def _memo_geocoder(geocoder: Geocoder | None, *, countries: list[str]) -> Callable[[str], Any]:
     if geocoder is None:
-        from geo.geocode import default_geocoder  # loads the gazetteer: only when needed
+        from geo.places.geocode import default_geocoder  # loads the gazetteer: only when needed
 
         geocoder = _shared_geocoder(default_geocoder)
     memo: dict[str, Any] = {}

@@ -13,12 +13,13 @@ from pathlib import Path
 
 import yaml
 
-from geo._spans import PhraseIndex, PhraseMatch, Token, fold
+from geo import settings
 from geo.errors import InputError
+from geo.extract._spans import PhraseIndex, PhraseMatch, Token, fold
 from geo.schema import SUB_EVENT_TYPES
 
-TRIGGERS_FILE = Path(__file__).resolve().parents[1] / "data" / "triggers.yaml"
-OUTLETS_FILE = Path(__file__).resolve().parents[1] / "data" / "outlets.yaml"
+TRIGGERS_FILE = settings.DATA_DIR / "triggers.yaml"
+OUTLETS_FILE = settings.DATA_DIR / "outlets.yaml"
 
 AIR = "Air/drone strike"
 SHELLING = "Shelling/artillery/missile attack"

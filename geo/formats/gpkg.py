@@ -23,11 +23,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geo import gpkg
 from geo import schema as S
 from geo.errors import InputError
+from geo.formats import gpkg_layout as gpkg
+from geo.formats.gpkg_layout import frame_to_rows
 from geo.formats.values import column_texts
-from geo.gpkg import frame_to_rows
 from geo.textio import check_size
 
 MEDIA_TYPE = "application/geopackage+sqlite3"

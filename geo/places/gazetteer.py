@@ -725,7 +725,7 @@ def sources_hash(
 ) -> str:
     """Hash of everything the index is built from: the sources, the admin names, the rules."""
     h = hashlib.sha256(f"format {INDEX_FORMAT}".encode())
-    for rules in (Path(__file__), Path(__file__).with_name("text.py"), ADMIN1_CSV):
+    for rules in (Path(__file__), Path(__file__).parents[1] / "text.py", ADMIN1_CSV):
         h.update(rules.read_bytes())
     if sites is not None:
         h.update(b"sites")

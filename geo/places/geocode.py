@@ -27,8 +27,8 @@ How a mention is read
    population; otherwise it answers "ambiguous" and lists them. It never guesses.
 
 The module-level :func:`geocode` uses one :class:`Geocoder` built on first use and kept (the
-gazetteer index loads from the disk cache; see :mod:`geo.gazetteer`). Boundaries for admin areas
-come from ``CONFLICTMAP_BOUNDARIES`` when set (see :mod:`geo.boundaries`).
+gazetteer index loads from the disk cache; see :mod:`geo.places.gazetteer`). Boundaries for admin areas
+come from ``CONFLICTMAP_BOUNDARIES`` when set (see :mod:`geo.places.boundaries`).
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from geo.errors import Problem
-from geo.gazetteer import AREA_KINDS, Gazetteer, Place, find_country
+from geo.places.gazetteer import AREA_KINDS, Gazetteer, Place, find_country
 from geo.text import (
     EN_ARTICLES,
     SEPARATORS,
@@ -59,7 +59,7 @@ from geo.text import (
 if TYPE_CHECKING:
     import pandas as pd
 
-    from geo.boundaries import Boundaries
+    from geo.places.boundaries import Boundaries
 
 __all__ = [
     "Candidate",
@@ -665,7 +665,7 @@ def default_geocoder() -> Geocoder:
     """The process-wide geocoder: the cached gazetteer, and boundaries from CONFLICTMAP_BOUNDARIES."""
     boundaries = None
     if os.environ.get("CONFLICTMAP_BOUNDARIES"):
-        from geo.boundaries import Boundaries
+        from geo.places.boundaries import Boundaries
 
         boundaries = Boundaries.load()
     return Geocoder(boundaries=boundaries)

@@ -1,8 +1,7 @@
-"""EventStore: where events live. A GeoPackage file by default; PostGIS for teams.
+"""The GeoPackage store: events in one file, the default for one analyst.
 
-The interface is small on purpose (add, get, update, delete, load, history, revision) so that a
-second backend can sit behind it. Every write is one transaction: an add of a thousand events stores
-all of them or none, and a reader never sees half a write.
+Every write is one transaction: an add of a thousand events stores all of them or none, and a
+reader never sees half a write.
 
 The GeoPackage holds one point layer, ``events``, that QGIS opens directly, with the event columns
 as typed fields (dates as DATE), an R-tree spatial index, and two attribute tables: ``event_history``
@@ -15,152 +14,32 @@ import json
 import sqlite3
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal, Protocol
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from geo import gpkg, query, settings
+from geo import query
 from geo import schema as S
 from geo.errors import ConflictError, NotFoundError, Problem, StoreError, ValidationError
+from geo.formats import gpkg_layout as gpkg
+from geo.store.base import (
+    AddResult,
+    OnExisting,
+    attempted,
+    check_changes,
+    check_unique_ids,
+    diff,
+    merged_row,
+    now,
+    stamp,
+)
 
 TABLE = "events"
 HISTORY_TABLE = "event_history"
 META_TABLE = "conflictmap_meta"
 SCHEMA_VERSION = 1
-
-OnExisting = Literal["skip", "replace", "error"]
-
-
-@dataclass(frozen=True)
-class AddResult:
-    """What an add did: ids stored anew, ids replaced, ids already present and left alone."""
-
-    added: list[str] = field(default_factory=list)
-    replaced: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-
-
-class EventStore(Protocol):
-    """What every store offers; the dashboard and the CLI speak only this."""
-
-    def add(
-        self, events: pd.DataFrame, *, on_existing: OnExisting = "skip", user: str | None = None
-    ) -> AddResult: ...
-
-    def get(self, event_id: str) -> pd.Series: ...
-
-    def update(
-        self,
-        event_id: str,
-        changes: Mapping[str, object],
-        *,
-        expected_version: int,
-        user: str | None = None,
-    ) -> pd.Series: ...
-
-    def delete(
-        self, event_id: str, *, expected_version: int | None = None, user: str | None = None
-    ) -> None: ...
-
-    def load(self, filters: query.Filters | None = None) -> gpd.GeoDataFrame: ...
-
-    def history(self, event_id: str) -> pd.DataFrame: ...
-
-    def revision(self) -> int: ...
-
-
-def open_store(target: str | Path | None = None) -> EventStore:
-    """The store named by ``target`` (a path or ``postgresql://`` URL), else by the settings."""
-    target = target if target is not None else (settings.DATABASE_URL or settings.STORE_PATH)
-    text = str(target)
-    if text.startswith(("postgresql://", "postgres://")):
-        from geo.store_postgis import PostGISStore  # optional dependency (psycopg)
-
-        return PostGISStore(text)
-    return GeoPackageStore(Path(text))
-
-
-# --- value conversion between typed frames and SQL rows ------------------------------------------
-def _now() -> pd.Timestamp:
-    return pd.Timestamp(datetime.now(UTC)).floor("ms")
-
-
-def _stamp() -> str:
-    """Now as the GeoPackage DATETIME text form (ISO 8601, milliseconds, Z)."""
-    return _now().strftime("%Y-%m-%dT%H:%M:%S.%f")[:23] + "Z"
-
-
-def _jsonable(value: object) -> object:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and np.isnan(value):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.isoformat()
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
-def _diff(before: pd.Series | None, after: pd.Series | None) -> dict[str, list[object]]:
-    """{column: [old, new]} for the columns that changed (identity bookkeeping left out)."""
-    skip = {S.VERSION, S.UPDATED_AT, S.CREATED_AT}
-    out: dict[str, list[object]] = {}
-    for name in S.COLUMN_NAMES:
-        if name in skip:
-            continue
-        old = _jsonable(before[name]) if before is not None else None
-        new = _jsonable(after[name]) if after is not None else None
-        if old != new:
-            out[name] = [old, new]
-    return out
-
-
-def check_unique_ids(typed: pd.DataFrame) -> None:
-    """Refuse an input that names the same event id twice, naming every row that does."""
-    ids = typed[S.EVENT_ID]
-    dup = ids.duplicated(keep=False).to_numpy(dtype=bool)
-    if dup.any():
-        raise ValidationError(
-            [
-                Problem(row, S.EVENT_ID, f"{eid!r} appears more than once in this input")
-                for row, eid in zip(typed.index[dup], ids[dup], strict=True)
-            ]
-        )
-
-
-def check_changes(changes: Mapping[str, object]) -> None:
-    """Refuse an update that names a column the schema does not have."""
-    unknown = [c for c in changes if c not in S.KINDS]
-    if unknown:
-        raise ValidationError([Problem("changes", c, "is not a column") for c in unknown])
-
-
-def merged_row(stored: pd.Series, changes: Mapping[str, object]) -> pd.DataFrame:
-    """One stored event with ``changes`` written over it, untyped, as a one-row frame."""
-    merged = pd.DataFrame([stored.drop(S.GEOMETRY, errors="ignore")])
-    for key, value in changes.items():
-        merged[key] = pd.Series([value], index=merged.index, dtype=object)
-    return merged
-
-
-def attempted(stored: pd.Series, changes: Mapping[str, object]) -> dict[str, list[object]]:
-    """{column: [stored value, value a refused change would have written]}, for the fields it
-    would have changed: both versions, for the log and the conflict message.
-
-    A form sends every field; comparing typed values keeps only what the analyst really changed.
-    """
-    try:
-        typed = S.validate(merged_row(stored, changes)).iloc[0]
-    except ValidationError:
-        return {k: [_jsonable(stored[k]), _jsonable(v)] for k, v in changes.items()}
-    return _diff(stored, typed)
 
 
 def _read_arrow_frame(path: Path) -> pd.DataFrame:
@@ -319,7 +198,7 @@ class GeoPackageStore:
                 version,
                 action,
                 user,
-                _stamp(),
+                stamp(),
                 json.dumps(changes, ensure_ascii=False, default=str),
             ),
         )
@@ -362,7 +241,7 @@ class GeoPackageStore:
             if on_existing == "replace" and existing:
                 old = typed.loc[~is_new].copy()
                 old[S.VERSION] = [existing[e] + 1 for e in old[S.EVENT_ID]]
-                old[S.UPDATED_AT] = _now()
+                old[S.UPDATED_AT] = now()
                 before = self._select(
                     con, f"event_id IN ({','.join('?' * len(old))})", tuple(old[S.EVENT_ID])
                 ).set_index(S.EVENT_ID, drop=False)
@@ -375,7 +254,7 @@ class GeoPackageStore:
                 for _, row in old.iterrows():
                     eid = row[S.EVENT_ID]
                     self._log(
-                        con, eid, int(row[S.VERSION]), "replace", user, _diff(before.loc[eid], row)
+                        con, eid, int(row[S.VERSION]), "replace", user, diff(before.loc[eid], row)
                     )
                 replaced = old[S.EVENT_ID].tolist()
             else:
@@ -386,7 +265,7 @@ class GeoPackageStore:
             con.executemany(
                 f'INSERT INTO "{HISTORY_TABLE}" (event_id, version, action, user, at, changes) '
                 "VALUES (?, 1, 'add', ?, ?, NULL)",
-                [(e, user, _stamp()) for e in added],
+                [(e, user, stamp()) for e in added],
             )
         return AddResult(added=added, replaced=replaced, skipped=skipped)
 
@@ -439,13 +318,13 @@ class GeoPackageStore:
             else:
                 merged = merged_row(before, changes)
                 merged[S.VERSION] = current + 1
-                merged[S.UPDATED_AT] = _now()
+                merged[S.UPDATED_AT] = now()
                 merged[S.EVENT_ID] = event_id
                 typed = S.validate(merged)
                 con.execute(f'DELETE FROM "{TABLE}" WHERE event_id = ?', (event_id,))
                 self._insert(con, typed)
                 after = typed.iloc[0]
-                self._log(con, event_id, current + 1, "update", user, _diff(before, after))
+                self._log(con, event_id, current + 1, "update", user, diff(before, after))
         if conflict is not None:
             raise conflict
         return after
@@ -463,7 +342,7 @@ class GeoPackageStore:
                 raise ConflictError(event_id, expected=expected_version, current=row[0])
             before = self._select(con, "event_id = ?", (event_id,)).iloc[0]
             con.execute(f'DELETE FROM "{TABLE}" WHERE event_id = ?', (event_id,))
-            self._log(con, event_id, row[0], "delete", user, _diff(before, None))
+            self._log(con, event_id, row[0], "delete", user, diff(before, None))
 
     def load(self, filters: query.Filters | None = None) -> gpd.GeoDataFrame:
         """The events the filters keep (every event without them), typed, in EPSG:4326."""

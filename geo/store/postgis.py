@@ -3,7 +3,7 @@
 The same interface as :class:`geo.store.GeoPackageStore` (add, get, update, delete, load, history,
 revision), chosen by ``CONFLICTMAP_DATABASE_URL=postgresql://...``. What a team needs on top:
 
-- the schema is created and upgraded by the numbered SQL files in ``geo/migrations/postgis/``,
+- the schema is created and upgraded by the numbered SQL files in ``geo/store/migrations/postgis/``,
   applied in order under an advisory lock (several dashboard replicas may start at once) and recorded
   in ``schema_migrations``;
 - events travel in and out with ``COPY`` (CSV), so an import of a million events is one statement
@@ -37,15 +37,15 @@ from psycopg import sql
 from geo import schema as S
 from geo.errors import ConflictError, NotFoundError, Problem, StoreError, ValidationError
 from geo.query import Filters, exact_matches
-from geo.store import (
+from geo.store.base import (
     AddResult,
     OnExisting,
-    _diff,
-    _now,
     attempted,
     check_changes,
     check_unique_ids,
+    diff,
     merged_row,
+    now,
 )
 
 TABLE = "events"
@@ -495,7 +495,7 @@ class PostGISStore:
         after = typed.set_index(S.EVENT_ID, drop=False)
         self._log(
             con,
-            [(e, versions[e], "replace", user, _diff(before.loc[e], after.loc[e])) for e in ids],
+            [(e, versions[e], "replace", user, diff(before.loc[e], after.loc[e])) for e in ids],
         )
         return ids
 
@@ -526,7 +526,7 @@ class PostGISStore:
             else:
                 merged = merged_row(before, changes)
                 merged[S.VERSION] = expected_version + 1
-                merged[S.UPDATED_AT] = _now()
+                merged[S.UPDATED_AT] = now()
                 merged[S.EVENT_ID] = event_id
                 typed = S.validate(merged)
                 self._stage(con, typed)
@@ -549,7 +549,7 @@ class PostGISStore:
                     after = typed.iloc[0]
                     self._log(
                         con,
-                        [(event_id, expected_version + 1, "update", user, _diff(before, after))],
+                        [(event_id, expected_version + 1, "update", user, diff(before, after))],
                     )
         if conflict is not None:
             raise conflict
@@ -570,7 +570,7 @@ class PostGISStore:
                 raise ConflictError(
                     event_id, expected=version, current=int(self._get(con, event_id)[S.VERSION])
                 )
-            self._log(con, [(event_id, version, "delete", user, _diff(before, None))])
+            self._log(con, [(event_id, version, "delete", user, diff(before, None))])
 
     def load(self, filters: Filters | None = None) -> gpd.GeoDataFrame:
         """The events the filters keep (every event without them), typed, in EPSG:4326.

@@ -15,7 +15,7 @@ import pytest
 from conftest import ROOT, make_events
 
 from geo import schema as S
-from geo.cli import main
+from geo.cli.main import main
 from geo.store import GeoPackageStore
 
 # Reference points of the places the founding report names, with the source of each.

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from geo import schema as S
-from geo.cli import main
+from geo.cli.main import main
 from geo.extract import evidence_spans
 from geo.query import Filters
 from geo.store import GeoPackageStore

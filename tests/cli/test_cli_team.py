@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, make_events
 
-from geo import auth, settings
-from geo.cli import main
+from geo import settings
+from geo.cli.main import main
 from geo.store import GeoPackageStore
+from geo.team import auth
 
 
 @pytest.fixture

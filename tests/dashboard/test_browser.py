@@ -16,16 +16,15 @@ from urllib.parse import urlparse
 
 import pandas as pd
 import pytest
-from conftest import make_event
+from conftest import ROOT, make_event
 
 from dashboard import assets
 from dashboard.devserver import CHROMIUM, launch_chromium, running_dashboard
 from geo import schema as S
-from geo.cli import bundled_event_files, read_event_files
+from geo.event_files import bundled_event_files, read_event_files
 from geo.query import Filters, apply
 from geo.store import GeoPackageStore
 
-ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 HOSTILE = (

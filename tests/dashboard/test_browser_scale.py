@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from dashboard import assets
 from dashboard.devserver import CHROMIUM, launch_chromium, running_dashboard
@@ -18,7 +18,7 @@ from geo import schema as S
 from geo.store import GeoPackageStore
 from geo.synthetic import synthetic_events
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+ARTIFACTS = ROOT / "artifacts"
 
 pytestmark = pytest.mark.browser
 

@@ -14,17 +14,18 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import make_event, make_events
+from conftest import ROOT, make_event, make_events
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import app_test as app_test_module
 
 from geo import schema as S
 from geo import settings
-from geo.cli import bundled_event_files, main, read_event_files
+from geo.cli.main import main
+from geo.event_files import bundled_event_files, read_event_files
 from geo.store import GeoPackageStore
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+APP = str(ROOT / "dashboard" / "app.py")
 PAGES = [
     "views/map.py",
     "views/events.py",

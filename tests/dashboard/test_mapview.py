@@ -24,7 +24,7 @@ def frame(*events: dict) -> pd.DataFrame:
 
 @pytest.fixture
 def founding() -> pd.DataFrame:
-    from geo.cli import bundled_event_files, read_event_files
+    from geo.event_files import bundled_event_files, read_event_files
 
     return read_event_files(bundled_event_files())
 

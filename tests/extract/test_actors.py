@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from geo import actors
 from geo.errors import InputError
+from geo.extract import actors
 from geo.schema import ACTOR_TYPE_LABELS
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from geo import dates
+from geo.extract import dates
 
 # Sunday morning, Damascus: the founding report's dateline.
 SUNDAY = dt.datetime(2022, 10, 23, 6, 52, tzinfo=dt.timezone(dt.timedelta(hours=3)))

@@ -14,7 +14,7 @@ from conftest import make_events
 
 from geo import schema as S
 from geo.formats import gpkg
-from geo.gpkg import point_blobs, register_functions
+from geo.formats.gpkg_layout import point_blobs, register_functions
 from geo.store import GeoPackageStore
 
 

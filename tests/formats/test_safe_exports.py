@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from dashboard import mapview
 from geo import schema as S
-from geo.cli import main
+from geo.cli.main import main
 from geo.errors import ValidationError
 from geo.export import FORMATS, filename
 from geo.formats import acled, csvfile, kml

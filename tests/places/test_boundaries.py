@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 from conftest import SHARED
 
-from geo.boundaries import Boundaries, assign_admin, find_boundary_file, load_boundaries
 from geo.errors import InputError
-from geo.gazetteer import Gazetteer, Place
-from geo.geocode import Geocoder
+from geo.places.boundaries import Boundaries, assign_admin, find_boundary_file, load_boundaries
+from geo.places.gazetteer import Gazetteer, Place
+from geo.places.geocode import Geocoder
 
 ADM2 = SHARED / "boundaries" / "syr_admbnda_adm2_uncs_unocha.json"
 

@@ -6,9 +6,10 @@ import csv
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from geo.errors import InputError, ValidationError
-from geo.gazetteer import (
+from geo.places.gazetteer import (
     SITE_COLUMNS,
     SITES_CSV,
     Gazetteer,
@@ -200,7 +201,7 @@ def test_full_index_loads_from_the_cache_in_another_process(full_gazetteer):
 
     assert full_gazetteer.path is not None
     code = (
-        "from geo.gazetteer import Gazetteer; "
+        "from geo.places.gazetteer import Gazetteer; "
         f"g = Gazetteer.read({str(full_gazetteer.path)!r}); "
         "print(len(g), g.place(g.find('site:omar-field')).name_ar)"
     )
@@ -209,6 +210,6 @@ def test_full_index_loads_from_the_cache_in_another_process(full_gazetteer):
         capture_output=True,
         text=True,
         check=True,
-        cwd=Path(__file__).resolve().parents[1],
+        cwd=ROOT,
     )
     assert out.stdout.split() == [str(len(full_gazetteer)), "حقل", "العمر", "النفطي"]

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import csv
 import math
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import ROOT
 
-from geo.gazetteer import Gazetteer, Place
-from geo.geocode import Geocoder, fill_coordinates, geocode, split_mention
+from geo.places.gazetteer import Gazetteer, Place
+from geo.places.geocode import Geocoder, fill_coordinates, geocode, split_mention
 
-MENTIONS_CSV = Path(__file__).parent / "data" / "geocode_mentions.csv"
+MENTIONS_CSV = ROOT / "tests" / "data" / "geocode_mentions.csv"
 ACCURACY_FLOOR = 0.95
 
 
@@ -259,10 +259,10 @@ def test_fill_coordinates_geocodes_rows_without_coordinates(geocoder):
 
 # --- the command line --------------------------------------------------------------------------
 def test_cli_geocode_prints_the_match_and_the_reason(geocoder, monkeypatch, capsys):
-    import geo.geocode
-    from geo.cli import main
+    import geo.places.geocode
+    from geo.cli.main import main
 
-    monkeypatch.setattr(geo.geocode, "default_geocoder", lambda: geocoder)
+    monkeypatch.setattr(geo.places.geocode, "default_geocoder", lambda: geocoder)
     assert main(["geocode", "بادية بلدة الجلاء", "--country", "SY"]) == 0
     out = capsys.readouterr().out
     assert "Al Jala’" in out and "geo_precision 2" in out and "34.63346, 40.84054" in out

@@ -11,7 +11,7 @@ import shapely
 
 from dashboard import assets
 from geo.errors import InputError
-from geo.topojson import TOLERANCE_DEG, arc_lines, borders_geojson, write_borders
+from geo.places.topojson import TOLERANCE_DEG, arc_lines, borders_geojson, write_borders
 
 # Two arcs, quantised: positions are deltas from the previous one, then scaled and translated.
 QUANTISED = {

@@ -8,9 +8,9 @@ import pandas as pd
 from conftest import make_events
 
 from geo import schema as S
-from geo.cache import EventCache, store_key
 from geo.query import Filters
 from geo.store import EventStore, GeoPackageStore
+from geo.store.cache import EventCache, store_key
 
 
 def test_an_unchanged_store_is_read_once(store: EventStore) -> None:

@@ -139,7 +139,7 @@ def test_killing_an_import_mid_copy_leaves_the_postgis_store_as_it_was(
 ) -> None:
     import psycopg
 
-    from geo.store_postgis import PostGISStore
+    from geo.store.postgis import PostGISStore
 
     store = PostGISStore(postgis_database)
     store.add(make_events(25))

@@ -16,7 +16,7 @@ from conftest import make_events
 from geo import schema as S
 from geo.errors import StoreError
 from geo.query import Filters
-from geo.store_postgis import MIGRATIONS, PostGISStore, migration_files
+from geo.store.postgis import MIGRATIONS, PostGISStore, migration_files
 
 
 @pytest.mark.postgis

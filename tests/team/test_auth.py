@@ -6,11 +6,12 @@ import stat
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
 from dashboard.auth import allowed_pages, pages_for
-from geo import auth
-from geo.auth import AuthError, User
+from geo.team import auth
+from geo.team.auth import AuthError, User
 
 
 # --- hashes -----------------------------------------------------------------------------------------
@@ -216,7 +217,7 @@ def test_oidc_roles_come_from_the_users_file_and_strangers_are_viewers(users_fil
 
 
 # --- the dashboard itself, headless -----------------------------------------------------------------
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+APP = str(ROOT / "dashboard" / "app.py")
 
 
 @pytest.fixture

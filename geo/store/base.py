@@ -1,0 +1,137 @@
+"""The store interface every backend offers, and the helpers both backends share.
+
+The interface is small on purpose (add, get, update, delete, load, history, revision) so that a
+second backend can sit behind it; the dashboard and the CLI speak only this.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Literal, Protocol
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geo import query
+from geo import schema as S
+from geo.errors import Problem, ValidationError
+
+OnExisting = Literal["skip", "replace", "error"]
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """What an add did: ids stored anew, ids replaced, ids already present and left alone."""
+
+    added: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+class EventStore(Protocol):
+    """What every store offers; the dashboard and the CLI speak only this."""
+
+    def add(
+        self, events: pd.DataFrame, *, on_existing: OnExisting = "skip", user: str | None = None
+    ) -> AddResult: ...
+
+    def get(self, event_id: str) -> pd.Series: ...
+
+    def update(
+        self,
+        event_id: str,
+        changes: Mapping[str, object],
+        *,
+        expected_version: int,
+        user: str | None = None,
+    ) -> pd.Series: ...
+
+    def delete(
+        self, event_id: str, *, expected_version: int | None = None, user: str | None = None
+    ) -> None: ...
+
+    def load(self, filters: query.Filters | None = None) -> gpd.GeoDataFrame: ...
+
+    def history(self, event_id: str) -> pd.DataFrame: ...
+
+    def revision(self) -> int: ...
+
+
+# --- value conversion between typed frames and SQL rows ------------------------------------------
+def now() -> pd.Timestamp:
+    return pd.Timestamp(datetime.now(UTC)).floor("ms")
+
+
+def stamp() -> str:
+    """Now as the GeoPackage DATETIME text form (ISO 8601, milliseconds, Z)."""
+    return now().strftime("%Y-%m-%dT%H:%M:%S.%f")[:23] + "Z"
+
+
+def jsonable(value: object) -> object:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def diff(before: pd.Series | None, after: pd.Series | None) -> dict[str, list[object]]:
+    """{column: [old, new]} for the columns that changed (identity bookkeeping left out)."""
+    skip = {S.VERSION, S.UPDATED_AT, S.CREATED_AT}
+    out: dict[str, list[object]] = {}
+    for name in S.COLUMN_NAMES:
+        if name in skip:
+            continue
+        old = jsonable(before[name]) if before is not None else None
+        new = jsonable(after[name]) if after is not None else None
+        if old != new:
+            out[name] = [old, new]
+    return out
+
+
+def check_unique_ids(typed: pd.DataFrame) -> None:
+    """Refuse an input that names the same event id twice, naming every row that does."""
+    ids = typed[S.EVENT_ID]
+    dup = ids.duplicated(keep=False).to_numpy(dtype=bool)
+    if dup.any():
+        raise ValidationError(
+            [
+                Problem(row, S.EVENT_ID, f"{eid!r} appears more than once in this input")
+                for row, eid in zip(typed.index[dup], ids[dup], strict=True)
+            ]
+        )
+
+
+def check_changes(changes: Mapping[str, object]) -> None:
+    """Refuse an update that names a column the schema does not have."""
+    unknown = [c for c in changes if c not in S.KINDS]
+    if unknown:
+        raise ValidationError([Problem("changes", c, "is not a column") for c in unknown])
+
+
+def merged_row(stored: pd.Series, changes: Mapping[str, object]) -> pd.DataFrame:
+    """One stored event with ``changes`` written over it, untyped, as a one-row frame."""
+    merged = pd.DataFrame([stored.drop(S.GEOMETRY, errors="ignore")])
+    for key, value in changes.items():
+        merged[key] = pd.Series([value], index=merged.index, dtype=object)
+    return merged
+
+
+def attempted(stored: pd.Series, changes: Mapping[str, object]) -> dict[str, list[object]]:
+    """{column: [stored value, value a refused change would have written]}, for the fields it
+    would have changed: both versions, for the log and the conflict message.
+
+    A form sends every field; comparing typed values keeps only what the analyst really changed.
+    """
+    try:
+        typed = S.validate(merged_row(stored, changes)).iloc[0]
+    except ValidationError:
+        return {k: [jsonable(stored[k]), jsonable(v)] for k, v in changes.items()}
+    return diff(stored, typed)
