@@ -912,11 +912,18 @@ def _check_urls(v: _Values, rows: pd.Index, problems: _Problems) -> None:
                 problems.add(rows[i], SOURCE_URL, f"{_show(url)} is not an http(s) link")
 
 
+# An http(s) link with a host: no white space or control character anywhere (those would end or
+# hide the link). Quotes, angle brackets and ampersands are allowed: a page such as
+# .../wiki/Al-Qa'im is a real link, and escaping them is the job of each writer (HTML, XML, CSV).
+_HTTP_LINK = re.compile(r"(?i)https?://[^\s/?#\x00-\x1f\x7f-\x9f][^\s\x00-\x1f\x7f-\x9f]*")
+
+
 def safe_url(url: object) -> str | None:
-    """The URL if it is an http(s) link, else None: the one gate for links we render or export."""
+    """The URL if it is an http(s) link, else None: the one gate for links we render or export.
+
+    The URL comes back as written; whoever puts it into HTML, XML or a spreadsheet escapes it.
+    """
     if _is_missing(url):
         return None
     text = str(url).strip()
-    if text.lower().startswith(("http://", "https://")) and not any(c in text for c in "\"'<> "):
-        return text
-    return None
+    return text if _HTTP_LINK.fullmatch(text) else None

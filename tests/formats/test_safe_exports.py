@@ -222,6 +222,42 @@ def test_popups_link_only_http(smuggled: pd.DataFrame) -> None:
     assert [v for k, v in parsed.attrs if k == "href"] == [GOOD_LINK]
 
 
+# Real links carry characters HTML and XML must escape; each writer escapes them, none drops them.
+AWKWARD_LINKS = (
+    "https://en.wikipedia.org/wiki/Al-Qa'im",
+    'https://news.example/search?q="Deir+ez-Zor"&lang=ar',
+    "https://news.example/a<b>?x=1&y=2",
+    "https://news.example/Deir%20ez-Zor%20strikes",
+)
+
+
+@pytest.fixture(scope="module")
+def awkward() -> pd.DataFrame:
+    return S.validate(make_events(1, source_url=" ".join(AWKWARD_LINKS)))
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "csv", "gpkg"])
+def test_a_link_with_an_apostrophe_is_kept_in_every_export(
+    awkward: pd.DataFrame, tmp_path: Path, fmt: str
+) -> None:
+    assert exported_links(fmt, awkward, tmp_path) == [" ".join(AWKWARD_LINKS)]
+
+
+def test_a_link_with_an_apostrophe_is_kept_and_linked_in_kml(
+    awkward: pd.DataFrame, tmp_path: Path
+) -> None:
+    root = ET.fromstring(kml.to_bytes(awkward))
+    description = root.findtext(".//k:description", namespaces=KML_NS)
+    assert [v for k, v in Tags(description).attrs if k == "href"] == list(AWKWARD_LINKS)
+    values = [d.findtext("k:value", namespaces=KML_NS) for d in root.iterfind(".//k:Data", KML_NS)]
+    assert " ".join(AWKWARD_LINKS) in values
+
+
+def test_a_link_with_an_apostrophe_is_a_link_in_the_popup(awkward: pd.DataFrame) -> None:
+    parsed = assert_inert(mapview.popup_html(awkward.iloc[0]), allowed={"div", "span", "br", "a"})
+    assert [v for k, v in parsed.attrs if k == "href"] == list(AWKWARD_LINKS)
+
+
 # --- CSV injection ---------------------------------------------------------------------------------
 FORMULAS = ('=HYPERLINK("https://x.example")', "+1+1", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1")
 TEXTS = (S.NOTES, S.ACTOR1, S.LOCATION, S.SOURCE)
