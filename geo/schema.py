@@ -874,25 +874,104 @@ def _check_coordinates(
 
 
 def _check_country(v: _Values, rows: pd.Index, problems: _Problems) -> None:
-    """Flag points that lie outside their country but inside it with latitude and longitude swapped."""
+    """Refuse points that lie outside the country they are coded with, naming both.
+
+    A point counts as in its country within ``geo.places.countries.MARGIN_KM`` of its border
+    (Natural Earth's, as the offline map draws them). Without that file only the extent of the
+    country's towns is checked, and the message says so.
+    """
+    # The engine's places import the schema: imported here, and the shapes load on first use.
+    from geo.places.countries import country_shapes, outside
+
     codes, names = pd.factorize(v[COUNTRY], use_na_sentinel=True)
     if len(names) == 0:
         return
-    found = [find_country(name) for name in names]
-    # One extent per distinct country name, NaN where unknown (NaN compares False: never flagged).
-    boxes = np.array([c.bbox if c and c.bbox else (np.nan,) * 4 for c in found] + [(np.nan,) * 4])
-    minx, miny, maxx, maxy = boxes[np.where(codes < 0, len(names), codes)].T
-    lat, lon = v[LATITUDE], v[LONGITUDE]
-    inside = (minx <= lon) & (lon <= maxx) & (miny <= lat) & (lat <= maxy)
+    found = np.array([find_country(name) for name in names] + [None], dtype=object)
+    which = np.where(codes < 0, len(names), codes)
+    country = found[which]
+    # A latitude beyond -90..90 is refused for that already: no second problem for the row.
+    with np.errstate(invalid="ignore"):
+        real = (np.abs(v[LATITUDE]) <= 90) & (np.abs(v[LONGITUDE]) <= 180)
+    lat, lon = np.where(real, v[LATITUDE], np.nan), np.where(real, v[LONGITUDE], np.nan)
+    shapes = country_shapes()
+    if shapes is None:
+        _check_country_extent(country, lat, lon, rows, problems)
+        return
+    iso3 = np.array([c.iso3 if c else None for c in found], dtype=object)[which]
+    days = v[EVENT_DATE]
+    found_outside = outside(shapes, iso3, lon, lat, days)
+    bad = found_outside.rows
+    if len(bad) == 0:
+        return
+    y, x, codes_bad, days_bad = lat[bad], lon[bad], iso3[bad], days[bad]
+
+    def inside_when(xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+        inside = np.ones(len(bad), dtype=bool)
+        inside[outside(shapes, codes_bad, xs, ys, days_bad).rows] = False
+        return inside
+
+    # The slips that put a point elsewhere, each tested for every refused row at once.
+    swapped = inside_when(y, x)
+    slips = ((inside_when(-x, y), "longitude", y, -x), (inside_when(x, -y), "latitude", -y, x))
+    for k, i in enumerate(bad):
+        name = country[i].name
+        if swapped[k]:
+            problems.add(rows[i], LATITUDE, _swapped_message(float(y[k]), float(x[k]), name))
+            continue
+        other, km = found_outside.lying_in[k], found_outside.km[k]
+        point = f"{float(y[k])}, {float(x[k])}"
+        if other:
+            message = f"{point} is in {_country_name(other)}, not {name} (column country)"
+        else:
+            message = f"{point} is at sea, {km:,.0f} km outside {name} (column country)"
+        for fits, which, fixed_y, fixed_x in slips:
+            if fits[k]:
+                message += (
+                    f"; with the sign of its {which} flipped it is in {name}: did you mean "
+                    f"latitude {float(fixed_y[k])}, longitude {float(fixed_x[k])}?"
+                )
+                break
+        problems.add(rows[i], LATITUDE, message)
+
+
+def _country_name(iso3: str) -> str:
+    found = find_country(iso3)
+    return found.name if found else iso3
+
+
+def _swapped_message(y: float, x: float, name: str) -> str:
+    return (
+        f"({y}, {x}) lies outside {name} but inside it with latitude and "
+        f"longitude swapped: did you mean latitude {x}, longitude {y}?"
+    )
+
+
+_EXTENT_MARGIN_DEG = 2.0
+
+
+def _check_country_extent(
+    country: np.ndarray, lat: np.ndarray, lon: np.ndarray, rows: pd.Index, problems: _Problems
+) -> None:
+    """The coarse check, where the country borders are not installed: the extent of the towns."""
+    boxes = np.array([c.bbox if c and c.bbox else (np.nan,) * 4 for c in country]).reshape(-1, 4)
+    minx, miny, maxx, maxy = boxes.T
+    # NaN compares False: a country without an extent, or a row without a point, is never flagged.
+    # The extent is that of the towns: islands and coasts beyond them are real, hence the margin.
+    pad = _EXTENT_MARGIN_DEG
+    outside = (lon < minx - pad) | (lon > maxx + pad) | (lat < miny - pad) | (lat > maxy + pad)
     swapped = (minx <= lat) & (lat <= maxx) & (miny <= lon) & (lon <= maxy)
-    for i in np.flatnonzero(~inside & swapped):
-        country = found[codes[i]]
-        y, x = float(lat[i]), float(lon[i])
+    for i in np.flatnonzero(outside):
+        name, y, x = country[i].name, float(lat[i]), float(lon[i])
+        if swapped[i]:
+            problems.add(rows[i], LATITUDE, _swapped_message(y, x, name))
+            continue
         problems.add(
             rows[i],
             LATITUDE,
-            f"({y}, {x}) lies outside {country.name} but inside it with latitude and "
-            f"longitude swapped: did you mean latitude {x}, longitude {y}?",
+            f"{y}, {x} lies outside {name} (column country), over {pad:g} degrees beyond the "
+            "extent of its towns "
+            f"(only this coarse check ran: the country borders {settings.COUNTRY_BORDERS} are not "
+            "installed; make assets installs them)",
         )
 
 

@@ -21,6 +21,10 @@ CONFLICTMAP_TILES
     Base-map tile URL template, "osm" for OpenStreetMap, or "none" (default "none" when offline).
 CONFLICTMAP_MAX_INPUT_MB
     Largest file accepted as one input (import, add, upload), in megabytes (default 512).
+CONFLICTMAP_COUNTRY_BORDERS
+    Natural Earth's countries as TopoJSON, used to refuse a point that lies outside the country it
+    is coded with (default: the world-atlas copy ``make assets`` installs for the map, under
+    ``dashboard/static/``). Without it only a coarse check (the extent of the country's towns) runs.
 """
 
 from __future__ import annotations
@@ -45,3 +49,7 @@ BOUNDARIES: str | None = os.environ.get("CONFLICTMAP_BOUNDARIES") or None
 OFFLINE: bool = os.environ.get("CONFLICTMAP_OFFLINE", "1") not in ("0", "false", "no")
 TILES: str = os.environ.get("CONFLICTMAP_TILES", "none" if OFFLINE else "osm")
 MAX_INPUT_BYTES: int = int(os.environ.get("CONFLICTMAP_MAX_INPUT_MB", "512")) * 1024 * 1024
+_WORLD_ATLAS = (
+    PROJECT_ROOT / "dashboard" / "static" / "vendor" / "world-atlas" / "countries-50m.json"
+)
+COUNTRY_BORDERS = Path(os.environ.get("CONFLICTMAP_COUNTRY_BORDERS", _WORLD_ATLAS)).expanduser()

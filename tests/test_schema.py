@@ -137,6 +137,56 @@ def test_an_acled_country_name_is_kept_and_its_code_filled() -> None:
     assert (typed[S.COUNTRY].iloc[0], typed[S.ISO].iloc[0]) == ("Palestine", 275)
 
 
+# --- a point in its country ---------------------------------------------------------------------
+def test_a_point_at_zero_zero_coded_syria_is_refused() -> None:
+    found = problems_of(make_event(), make_event(), make_event(latitude=0.0, longitude=0.0))
+    assert found == [
+        "row 3, column latitude: 0.0, 0.0 is at sea, 5,223 km outside Syria (column country)"
+    ]
+
+
+def test_a_point_in_paris_coded_syria_is_refused_naming_both_countries() -> None:
+    found = problems_of(make_event(), make_event(), make_event(latitude=48.85, longitude=2.35))
+    assert found == ["row 3, column latitude: 48.85, 2.35 is in France, not Syria (column country)"]
+
+
+def test_a_longitude_with_its_sign_flipped_is_refused_with_the_likely_point() -> None:
+    [found] = problems_of(make_event(latitude=35.01982, longitude=-40.45154))
+    assert found.startswith("row 1, column latitude: 35.01982, -40.45154 is at sea")
+    assert "did you mean latitude 35.01982, longitude 40.45154?" in found
+
+
+def test_a_town_on_the_border_and_a_ship_off_the_coast_are_kept() -> None:
+    S.validate(
+        pd.DataFrame(
+            [
+                # Albukamal, on the Iraqi border; Al-Qaim across it, 10 km away, coded Syria.
+                make_event(latitude=34.4525, longitude=40.9181),
+                make_event(latitude=34.3686, longitude=41.0853),
+                # A strike on a ship 100 km off Yemen's coast in the Red Sea.
+                make_event(country="Yemen", latitude=14.5, longitude=42.0),
+            ]
+        ),
+        now=NOW,
+    )
+
+
+def test_south_sudan_coded_sudan_is_kept_before_its_independence_only() -> None:
+    juba = {"country": "Sudan", "iso": None, "latitude": 4.85, "longitude": 31.6}
+    S.validate(pd.DataFrame([make_event(**juba, event_date="2009-05-01")]), now=NOW)
+    [found] = problems_of(make_event(**juba, event_date="2012-05-01"))
+    assert "is in South Sudan, not Sudan (column country)" in found
+
+
+def test_without_the_borders_file_only_the_extent_of_the_towns_is_checked(
+    monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    monkeypatch.setattr(S.settings, "COUNTRY_BORDERS", tmp_path / "absent.json")
+    [found] = problems_of(make_event(latitude=48.85, longitude=2.35))
+    assert "48.85, 2.35 lies outside Syria (column country), over 2 degrees beyond" in found
+    assert "make assets installs them" in found
+
+
 def test_second_actor_fields_need_a_second_actor() -> None:
     found = problems_of(make_event(actor2=None, assoc_actor_2="Someone"))
     assert found == [

@@ -236,7 +236,10 @@ def read(source: str | Path | IO[str], *, mapping: Mapping[str, str] | None = No
             "Polygon or Multi- geometry (nested coordinate arrays): convert the shapes to points"
         )
     try:
-        doc = json.loads(text)
+        # NaN and Infinity are not JSON, though Python writes them: kept as their text, so that
+        # validation refuses them by row and column (as in a CSV) rather than reading a missing
+        # value, which would send a point of [NaN, NaN] to the gazetteer.
+        doc = json.loads(text, parse_constant=str)
     except json.JSONDecodeError as exc:
         raise InputError(f"not a readable GeoJSON file: {exc}") from exc
     except RecursionError as exc:

@@ -2,7 +2,8 @@
 
 Owns: ``gazetteer`` (GeoNames, curated sites and optional dumps in one normalised name index),
 ``geocode`` (a mention and its context to a place, precision, admin areas and the reason),
-``boundaries`` (admin polygons an analyst supplies, point-in-polygon assignment) and ``topojson``
-(the borders of the offline base map). May import the core modules (``text``, ``errors``,
+``boundaries`` (admin polygons an analyst supplies, point-in-polygon assignment), ``topojson``
+(the borders of the offline base map) and ``countries`` (is a point in the country it is coded
+with). May import the core modules (``text``, ``errors``,
 ``settings``); never extraction, the store, the CLI or streamlit.
 """

@@ -23,20 +23,55 @@ TOLERANCE_DEG = 0.01
 DECIMALS = 3
 
 
-def arc_lines(topology: dict) -> list[shapely.LineString]:
-    """The arcs of a TopoJSON topology as lon/lat lines (quantised or not)."""
+def arc_coordinates(topology: dict) -> list[np.ndarray]:
+    """The arcs of a TopoJSON topology as arrays of lon/lat positions (quantised or not)."""
     if topology.get("type") != "Topology" or not isinstance(topology.get("arcs"), list):
         raise InputError("not a TopoJSON topology: no 'arcs'")
     transform = topology.get("transform")
-    lines = []
+    arcs = []
     for arc in topology["arcs"]:
         xy = np.asarray(arc, dtype="float64")[:, :2]
         if transform:
             # Quantised arcs hold the first position, then each one as a delta from the last.
             xy = np.cumsum(xy, axis=0) * transform["scale"] + transform["translate"]
-        if len(xy) >= 2:
-            lines.append(shapely.LineString(xy))
-    return lines
+        arcs.append(xy)
+    return arcs
+
+
+def arc_lines(topology: dict) -> list[shapely.LineString]:
+    """The arcs of a TopoJSON topology as lon/lat lines (quantised or not)."""
+    return [shapely.LineString(xy) for xy in arc_coordinates(topology) if len(xy) >= 2]
+
+
+def polygons(topology: dict, name: str) -> list[tuple[dict, shapely.Geometry]]:
+    """Each (Multi)Polygon of the topology's object ``name``: its TopoJSON geometry (``id``,
+    ``properties``) and its shape, rings stitched from the shared arcs.
+
+    Shapes are left as drawn: a few (Russia, Antarctica) touch themselves at the antimeridian, which
+    point-in-polygon tests do not mind, and making them valid would cost half a second.
+    """
+    arcs = arc_coordinates(topology)
+
+    def ring(indexes: list[int]) -> np.ndarray:
+        # Arc ~i is arc i walked backwards; each arc starts where the last one ended.
+        pieces = [arcs[i] if i >= 0 else arcs[~i][::-1] for i in indexes]
+        return np.concatenate([pieces[0], *(p[1:] for p in pieces[1:])])
+
+    def polygon(rings: list[list[int]]) -> shapely.Polygon:
+        shell, *holes = (ring(r) for r in rings)
+        return shapely.Polygon(shell, [h for h in holes if len(h) >= 4])
+
+    out = []
+    for geometry in topology.get("objects", {}).get(name, {}).get("geometries", []):
+        kind, parts = geometry.get("type"), geometry.get("arcs") or []
+        if kind == "Polygon":
+            shape = polygon(parts)
+        elif kind == "MultiPolygon":
+            shape = shapely.MultiPolygon([polygon(p) for p in parts])
+        else:
+            continue
+        out.append((geometry, shape))
+    return out
 
 
 def borders_geojson(

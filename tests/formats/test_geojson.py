@@ -10,7 +10,7 @@ import pytest
 from conftest import make_events
 
 from geo import schema as S
-from geo.errors import InputError
+from geo.errors import InputError, ValidationError
 from geo.formats import geojson
 
 
@@ -97,3 +97,33 @@ def test_a_polygon_is_refused_by_feature_number(tmp_path: Path) -> None:
     path = foreign(tmp_path, [{"type": "Feature", "geometry": polygon, "properties": {}}])
     with pytest.raises(InputError, match="feature 1: only Point"):
         geojson.read(path)
+
+
+def nan_file(tmp_path: Path, coordinates: str, fatalities: str) -> Path:
+    """A GeoJSON as Python's json.dumps writes a NaN: the bare word NaN, which JSON does not have."""
+    event = make_events(1).iloc[0].drop([S.LATITUDE, S.LONGITUDE]).dropna().to_dict()
+    event[S.LOCATION] = "Mayadin"
+    props = json.dumps({k: str(v) for k, v in event.items() if k != S.FATALITIES})
+    feature = (
+        f'{{"type": "Feature", "geometry": {{"type": "Point", "coordinates": {coordinates}}}, '
+        f'"properties": {props[:-1]}, "fatalities": {fatalities}}}}}'
+    )
+    path = tmp_path / "nan.geojson"
+    path.write_text(f'{{"type": "FeatureCollection", "features": [{feature}]}}', encoding="utf-8")
+    return path
+
+
+def test_a_point_of_nan_is_refused_not_moved_to_the_gazetteers_place(tmp_path: Path) -> None:
+    frame = geojson.read(nan_file(tmp_path, "[NaN, NaN]", "0"))
+    with pytest.raises(ValidationError) as caught:
+        S.validate(frame)
+    assert [str(p) for p in caught.value.problems] == [
+        "row 1, column latitude: 'NaN' is not a number",
+        "row 1, column longitude: 'NaN' is not a number",
+    ]
+
+
+def test_nan_fatalities_are_refused_as_in_a_csv(tmp_path: Path) -> None:
+    frame = geojson.read(nan_file(tmp_path, "[40.45, 35.02]", "NaN"))
+    with pytest.raises(ValidationError, match="row 1, column fatalities: 'NaN' is not a number"):
+        S.validate(frame)

@@ -43,8 +43,8 @@ text = (
     .filter(bool)
 )
 maybe_text = st.none() | text
-# Inside each country, so that no point looks like swapped coordinates.
-PLACES = {"Syria": ((32.5, 37.0), (36.0, 42.0)), "Iraq": ((30.0, 36.5), (40.0, 47.0))}
+# Boxes wholly inside each country's borders, so that every point drawn is valid.
+PLACES = {"Syria": ((34.5, 36.5), (37.0, 40.5)), "Iraq": ((32.0, 35.5), (42.5, 45.5))}
 
 
 @st.composite
