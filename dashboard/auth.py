@@ -7,7 +7,9 @@ a sign-in form checks the users file (``conflictmap user add NAME --role editor`
 
 The entry script calls :func:`gate` before it builds the navigation and keeps only the pages that
 :func:`allowed_pages` returns, so a viewer has no edit, review or import page to open, not even
-by typing its URL.
+by typing its URL. The role is read from the users file again on every run of the page, and
+every write calls :func:`require` first, which reads it once more: an editor demoted or removed
+while signed in loses the pages at their next click and cannot save from a page left open.
 """
 
 from __future__ import annotations
@@ -19,11 +21,14 @@ from typing import Any
 
 import streamlit as st
 
+from dashboard.messages import plain
 from geo import settings
 from geo.team import auth
 from geo.team.auth import User
 
 SESSION_KEY = "conflictmap_user"
+_LOGIN_KEY = "conflictmap_login"  # (mode, users file) as gate() was called, for require()
+_REFUSED_KEY = "conflictmap_refused"  # why require() refused a write, shown by the next gate()
 
 # url_path of each page -> what it lets its user do.
 PAGE_PERMISSIONS: dict[str, str] = {
@@ -68,14 +73,50 @@ def local_user() -> User:
 def gate(*, mode: str | None = None, users_file: Path | None = None) -> User:
     """The signed-in user; stops the script with a sign-in screen until there is one."""
     chosen = auth.auth_mode(settings.AUTH if mode is None else mode)
+    path = users_file or settings.USERS_FILE
+    st.session_state[_LOGIN_KEY] = (chosen, path)
+    # A write refused by require() in a button's callback: said here, on whatever page the
+    # reduced role now lands on (the page that had the button may be gone from the navigation).
+    refused = st.session_state.pop(_REFUSED_KEY, None)
+    if refused:
+        st.error(plain(refused))
     if chosen == "off":
         user = local_user()
     else:
-        path = users_file or settings.USERS_FILE
-        user = _oidc_user(path) if chosen == "oidc" else _form_user(path)
+        user = _oidc_user(path) if chosen == "oidc" else _form_user(path, quiet=bool(refused))
         _signed_in_as(user, oidc=chosen == "oidc")
     st.session_state[SESSION_KEY] = user
     return user
+
+
+def require(permission: str) -> User:
+    """The signed-in user, if the users file as it is now lets them do ``permission``.
+
+    Every write calls this first (button callbacks run before the page does, so the page's own
+    check is too late); :class:`~geo.team.auth.RightsRevoked` says, in a sentence, why not.
+    """
+    chosen, path = st.session_state.get(_LOGIN_KEY, (auth.auth_mode(settings.AUTH), None))
+    user = current_user()
+    if chosen == "off":
+        return user or local_user()
+    if user is None:
+        raise auth.RightsRevoked("You are signed out: sign in again to save changes.")
+    try:
+        now = auth.check_rights(
+            auth.read_users(path or settings.USERS_FILE), user, permission, oidc=chosen == "oidc"
+        )
+    except auth.RightsRevoked as exc:
+        st.session_state[_REFUSED_KEY] = str(exc)
+        raise
+    st.session_state[SESSION_KEY] = now
+    return now
+
+
+def may(permission: str) -> bool:
+    """Whether the user of this run may do ``permission``: controls they cannot use are not shown
+    (the role was read from the users file at the start of the run, by :func:`gate`)."""
+    user = current_user()
+    return user is not None and user.can(permission)
 
 
 def current_user() -> User | None:
@@ -84,22 +125,33 @@ def current_user() -> User | None:
     return user if isinstance(user, User) else None
 
 
-def _form_user(path: Path) -> User:
+def _form_user(path: Path, *, quiet: bool = False) -> User:
     user = st.session_state.get(SESSION_KEY)
     if isinstance(user, User):
-        return user
+        try:
+            # The role as the users file says now: a demoted editor keeps no editor page.
+            return auth.user_now(auth.read_users(path), user)
+        except auth.RightsRevoked as exc:
+            st.session_state.pop(SESSION_KEY, None)
+            if not quiet:
+                st.warning(str(exc).replace(", so nothing was saved", ""))
     st.title("conflictmap")
     with st.form("sign_in"):
         name = st.text_input("User name", key="sign_in_name")
         password = st.text_input("Password", type="password", key="sign_in_password")
         submitted = st.form_submit_button("Sign in")
     if submitted:
-        found = auth.authenticate(auth.read_users(path), name, password)
-        if found is not None:
+        try:
+            found = auth.sign_in(
+                auth.read_users(path), name, password, address=st.context.ip_address
+            )
+        except auth.AuthError as exc:
+            # One message for a wrong name and a wrong password: the form does not tell who
+            # exists; a throttled try says how long to wait.
+            st.error(str(exc))
+        else:
             st.session_state[SESSION_KEY] = found
             st.rerun()
-        # One message for a wrong name and a wrong password: the form does not tell who exists.
-        st.error("Wrong user name or password.")
     if not path.exists():
         st.info(
             f"No users file at {path}. Create a user with "

@@ -34,11 +34,3 @@ def filtered() -> pd.DataFrame:
 def write_url() -> None:
     """Keep the address bar in step with the filters and the map view (shareable links)."""
     urlstate.write(st.query_params, filters(), sidebar.current_view())
-
-
-def user_name() -> str | None:
-    """Who is signed in (see :mod:`dashboard.auth`), for the store's audit log."""
-    from dashboard import auth
-
-    user = auth.current_user()
-    return user.name if user else None

@@ -11,10 +11,11 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, state
+from dashboard import auth, data
 from dashboard.messages import show_store_error
 from geo import schema as S
 from geo.errors import ConflictmapError, ValidationError
+from geo.team import auth as team
 
 NEW = "— new event —"
 # (column, label, widget): the fields of the form, in the order an analyst codes an event.
@@ -117,10 +118,11 @@ def _save(event_id: str | None) -> None:
     values = _values()
     st.session_state["edit_problems"] = {}
     try:
+        user = auth.require(team.ADD if event_id is None else team.EDIT).name
         if event_id is None:
             frame = pd.DataFrame([values], index=pd.Index(["form"]))
             S.validate(frame)
-            result = data.store().add(frame, on_existing="error", user=state.user_name())
+            result = data.store().add(frame, on_existing="error", user=user)
             st.session_state["edit_done"] = f"Stored new event {result.added[0]}."
             st.session_state["edit_id"] = result.added[0]
             st.session_state.pop("edit_loaded", None)
@@ -129,7 +131,7 @@ def _save(event_id: str | None) -> None:
                 event_id,
                 values,
                 expected_version=st.session_state["edit_version"],
-                user=state.user_name(),
+                user=user,
             )
             st.session_state["edit_done"] = f"Saved {event_id}."
             st.session_state.pop("edit_loaded", None)

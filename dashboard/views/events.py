@@ -9,9 +9,10 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from dashboard import data, mapview, state
+from dashboard import auth, data, mapview, state
 from geo import schema as S
 from geo.export import FORMATS, filename
+from geo.team import auth as team
 
 TABLE_COLUMNS = [
     S.EVENT_DATE,
@@ -103,7 +104,7 @@ if rows:
     with left, st.container(border=True):
         st.html(mapview.details_html(event))
     with right:
-        if st.button("Edit this event", key="edit_selected"):
+        if auth.may(team.EDIT) and st.button("Edit this event", key="edit_selected"):
             st.session_state["edit_id"] = event[S.EVENT_ID]
             st.switch_page("views/edit.py")
         with st.expander("History", expanded=True):

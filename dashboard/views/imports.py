@@ -14,11 +14,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, state
+from dashboard import auth, data
 from dashboard.messages import plain
 from geo import settings
 from geo.errors import ConflictmapError, ValidationError
 from geo.importer import import_file
+from geo.team import auth as team
 
 TYPES = ["csv", "yaml", "yml", "geojson", "json", "gpkg"]
 
@@ -58,12 +59,9 @@ elif upload is not None and st.button(f"Import {upload.name}", type="primary", k
         path = Path(folder) / Path(upload.name).name
         path.write_bytes(upload.getvalue())
         try:
+            user = auth.require(team.IMPORT)
             report = import_file(
-                path,
-                store=data.store(),
-                skip_bad=skip_bad,
-                progress=progress,
-                user=state.user_name(),
+                path, store=data.store(), skip_bad=skip_bad, progress=progress, user=user.name
             )
         except ValidationError as exc:
             bar.empty()

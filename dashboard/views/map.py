@@ -14,10 +14,11 @@ import streamlit as st
 from shapely.geometry import shape
 from streamlit_folium import st_folium
 
-from dashboard import assets, data, mapview, sidebar, state, timeline
+from dashboard import assets, auth, data, mapview, sidebar, state, timeline
 from geo import schema as S
 from geo import settings
 from geo.query import Filters, apply
+from geo.team import auth as team
 
 MAP_KEY = "event_map"
 VIEW0_KEY = "map_view0"
@@ -185,7 +186,7 @@ with detail_col:
         for _, event in chosen.iterrows():
             with st.container(border=True):
                 st.html(mapview.details_html(event))
-                if st.button("Edit", key=f"edit_{event[S.EVENT_ID]}"):
+                if auth.may(team.EDIT) and st.button("Edit", key=f"edit_{event[S.EVENT_ID]}"):
                     st.session_state["edit_id"] = event[S.EVENT_ID]
                     st.switch_page("views/edit.py")
 

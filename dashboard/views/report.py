@@ -11,11 +11,12 @@ from datetime import datetime
 
 import streamlit as st
 
-from dashboard import cards, data, state
-from dashboard.messages import plain
+from dashboard import auth, cards, data
+from dashboard.messages import plain, show_store_error
 from geo import schema as S
 from geo import settings
 from geo.errors import ConflictmapError
+from geo.team import auth as team
 from geo.textio import decode
 
 DRAFTS_KEY = "report_drafts"
@@ -55,7 +56,12 @@ def _read_form() -> tuple[str, str, datetime, str | None] | None:
 
 
 def _store(drafts) -> None:
-    result = data.store().add(drafts, user=state.user_name())
+    try:
+        user = auth.require(team.ADD)
+        result = data.store().add(drafts, user=user.name)
+    except ConflictmapError as exc:
+        st.session_state["report_refused"] = exc
+        return
     st.session_state.pop(DRAFTS_KEY, None)
     stored = f"Stored {len(result.added)} draft event(s) for review"
     if result.skipped:
@@ -68,6 +74,8 @@ st.markdown(
     "Paste a news report, Arabic or English, or drop it as a text file. Events are drafted from "
     "sentences that tell an event at a place the gazetteer knows; nothing is stored until you say."
 )
+if refused := st.session_state.pop("report_refused", None):
+    show_store_error(refused)
 if message := st.session_state.pop("report_done", None):
     st.success(message)
     st.page_link("views/review.py", label="Review the drafts", icon=":material/fact_check:")

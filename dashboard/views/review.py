@@ -8,19 +8,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import cards, data, state
+from dashboard import auth, cards, data, state
 from dashboard.messages import show_store_error
 from geo import schema as S
 from geo.errors import ConflictmapError
+from geo.team import auth as team
 
 PAGE_SIZE = 10
 
 
 def _decide(event_id: str, version: int, status: str) -> None:
     try:
-        data.store().update(
-            event_id, {S.STATUS: status}, expected_version=version, user=state.user_name()
-        )
+        user = auth.require(team.REVIEW)
+        data.store().update(event_id, {S.STATUS: status}, expected_version=version, user=user.name)
     except ConflictmapError as exc:
         st.session_state["review_error"] = exc
     else:

@@ -22,11 +22,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import math
 import os
 import re
 import secrets
+import threading
+import time
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -60,6 +64,10 @@ class AuthError(ConflictmapError):
     """A users file or a user entry that cannot be used, said with the fix."""
 
 
+class RightsRevoked(AuthError):
+    """A signed-in user whose role, as the users file says now, no longer allows what they did."""
+
+
 @dataclass(frozen=True)
 class User:
     """Someone signed in (or the laptop's single user when login is off)."""
@@ -69,6 +77,17 @@ class User:
 
     def can(self, permission: str) -> bool:
         return can(self.role, permission)
+
+
+# What each permission lets a user do, for messages ("viewers cannot review").
+_DOING = {
+    BROWSE: "browse",
+    EXPORT: "export",
+    ADD: "add events",
+    REVIEW: "review drafts",
+    EDIT: "edit events",
+    IMPORT: "import files",
+}
 
 
 def can(role: str, permission: str) -> bool:
@@ -210,3 +229,118 @@ def role_of(accounts: dict[str, Account], name: str) -> Role:
     """The role of an identity-provider user: the file's, else viewer."""
     account = accounts.get(name)
     return account.role if account else VIEWER
+
+
+def user_now(accounts: dict[str, Account], user: User, *, oidc: bool = False) -> User:
+    """``user`` with the role the users file gives them now; RightsRevoked if it lists them no more.
+
+    An identity-provider user the file does not list is a viewer, as at sign-in.
+    """
+    account = accounts.get(user.name)
+    if account is not None:
+        return User(user.name, account.role)
+    if oidc:
+        return User(user.name, VIEWER)
+    raise RightsRevoked(
+        f"{user.name} is no longer in the users file, so nothing was saved: sign in again, or "
+        "ask whoever runs the server to add you back"
+    )
+
+
+def check_rights(
+    accounts: dict[str, Account], user: User, permission: str, *, oidc: bool = False
+) -> User:
+    """The user as the users file has them now, if they may still do ``permission``.
+
+    Called on every write, not only at sign-in: an editor demoted to viewer (or removed) while
+    signed in cannot save, accept or reject from a page that was open before.
+    """
+    now = user_now(accounts, user, oidc=oidc)
+    if not now.can(permission):
+        raise RightsRevoked(
+            f"{user.name} is now a {now.role} in the users file, and a {now.role} cannot "
+            f"{_DOING.get(permission, permission)}: nothing was saved; ask an editor, or ask "
+            "whoever runs the server for the editor role again"
+        )
+    return now
+
+
+# --- sign-in throttle ------------------------------------------------------------------------------
+FREE_FAILURES = 3  # typing slips cost nothing; after these, each failure doubles the wait
+MAX_DELAY_S = 15 * 60.0
+
+
+@dataclass
+class SignInThrottle:
+    """Repeated failed sign-ins slowed down, per user name and per network address.
+
+    After :data:`FREE_FAILURES` failures in a row under a name (or from an address), the next try
+    must wait 1 s, then 2, 4 ... up to :data:`MAX_DELAY_S`; a success clears the name's and the
+    address's count. Held in the server process (each replica of ``conflictmap serve`` keeps its
+    own), shared by every browser session of it.
+    """
+
+    clock: Callable[[], float] = time.monotonic
+    _failures: dict[str, tuple[int, float]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @staticmethod
+    def _keys(name: str, address: str | None) -> list[str]:
+        keys = [f"user:{name.strip().casefold()}"]
+        return [*keys, f"address:{address}"] if address else keys
+
+    def wait(self, name: str, address: str | None) -> float:
+        """Seconds until ``name`` (from ``address``) may try again; 0 when they may now."""
+        now = self.clock()
+        with self._lock:
+            waits = [
+                until - now
+                for count, until in (
+                    self._failures.get(k, (0, 0.0)) for k in self._keys(name, address)
+                )
+                if count >= FREE_FAILURES
+            ]
+        return max([0.0, *waits])
+
+    def failed(self, name: str, address: str | None) -> None:
+        now = self.clock()
+        with self._lock:
+            for key in self._keys(name, address):
+                count = self._failures.get(key, (0, 0.0))[0] + 1
+                delay = 0.0 if count < FREE_FAILURES else 2.0 ** (count - FREE_FAILURES)
+                self._failures[key] = (count, now + min(delay, MAX_DELAY_S))
+
+    def succeeded(self, name: str, address: str | None) -> None:
+        with self._lock:
+            for key in self._keys(name, address):
+                self._failures.pop(key, None)
+
+
+THROTTLE = SignInThrottle()
+
+
+def sign_in(
+    accounts: dict[str, Account],
+    name: str,
+    password: str,
+    *,
+    address: str | None = None,
+    throttle: SignInThrottle = THROTTLE,
+) -> User:
+    """The user for a name and password, through the throttle; AuthError says why not.
+
+    A wrong name and a wrong password get the same message, so the form does not tell which names
+    exist; a throttled try is refused before the password is even checked.
+    """
+    wait = throttle.wait(name, address)
+    if wait > 0:
+        raise AuthError(
+            f"Too many failed sign-ins for this user name or from this address: wait "
+            f"{math.ceil(wait)} s and try again."
+        )
+    user = authenticate(accounts, name, password)
+    if user is None:
+        throttle.failed(name, address)
+        raise AuthError("Wrong user name or password.")
+    throttle.succeeded(name, address)
+    return user

@@ -278,3 +278,151 @@ def test_an_editor_reaches_the_edit_page(team_dashboard: Path) -> None:
     at.switch_page("views/edit.py").run()
     assert not at.exception
     assert "Signed in as **amal** (editor)" in at.sidebar.caption[0].value
+
+
+# --- rights taken away while signed in ------------------------------------------------------------
+def add_draft(event_id: str = "D-1") -> None:
+    from conftest import make_events
+
+    from geo import settings
+    from geo.store import GeoPackageStore
+
+    GeoPackageStore(settings.STORE_PATH).add(make_events(1, event_id=event_id, status="draft"))
+
+
+def stored_status(event_id: str = "D-1") -> str:
+    from geo import settings
+    from geo.store import GeoPackageStore
+
+    events = GeoPackageStore(settings.STORE_PATH).load()
+    return events.loc[events["event_id"] == event_id, "status"].iloc[0]
+
+
+def errors(at: AppTest) -> list[str]:
+    """The error boxes as the analyst reads them (Markdown escapes taken off)."""
+    return [e.value.replace("\\", "") for e in at.error]
+
+
+def test_an_editor_demoted_to_viewer_cannot_reject_from_a_review_page_left_open(
+    team_dashboard: Path,
+) -> None:
+    add_draft()
+    at = signed_in_app("amal", "s3cret")
+    at.switch_page("views/review.py").run()
+    # Meanwhile, on the server: conflictmap user add amal --role viewer
+    auth.add_user(team_dashboard, "amal", role="viewer", password="s3cret")
+    at.button(key="reject_D-1").click().run()
+    assert not at.exception
+    assert stored_status() == "draft"
+    assert errors(at) == [
+        "amal is now a viewer in the users file, and a viewer cannot review drafts: nothing was "
+        "saved; ask an editor, or ask whoever runs the server for the editor role again"
+    ]
+    assert "Signed in as **amal** (viewer)" in at.sidebar.caption[0].value
+
+
+def test_an_editor_deleted_from_the_users_file_cannot_accept_and_is_signed_out(
+    team_dashboard: Path,
+) -> None:
+    add_draft()
+    at = signed_in_app("amal", "s3cret")
+    at.switch_page("views/review.py").run()
+    accounts = auth.read_users(team_dashboard)
+    del accounts["amal"]
+    auth.write_users(team_dashboard, accounts)
+    at.button(key="accept_D-1").click().run()
+    assert not at.exception
+    assert stored_status() == "draft"
+    assert errors(at) == [
+        "amal is no longer in the users file, so nothing was saved: sign in again, or ask "
+        "whoever runs the server to add you back"
+    ]
+    assert at.text_input(key="sign_in_password")  # the sign-in form again
+
+
+def test_an_editor_demoted_while_editing_cannot_save(team_dashboard: Path) -> None:
+    at = signed_in_app("amal", "s3cret")
+    at.switch_page("views/edit.py").run()
+    at.selectbox(key="edit_choice").select("T-1").run()
+    at.text_input(key="e_location").input("Changed")
+    auth.add_user(team_dashboard, "amal", role="viewer", password="s3cret")
+    [save] = [b for b in at.button if b.label == "Save changes"]
+    save.click().run()
+    assert not at.exception
+    assert "a viewer cannot edit events: nothing was saved" in errors(at)[0]
+    from geo import settings
+    from geo.store import GeoPackageStore
+
+    events = GeoPackageStore(settings.STORE_PATH).load()
+    assert "Changed" not in set(events["location"])
+
+
+# --- controls a role cannot use -----------------------------------------------------------------------
+def test_a_viewer_is_not_offered_edit_this_event(team_dashboard: Path) -> None:
+    at = signed_in_app("vera", "pa55")
+    at.switch_page("views/events.py").run()
+    at.session_state["events_table"] = {"selection": {"rows": [0], "columns": []}}
+    at.run()
+    assert not at.exception
+    assert not [b for b in at.button if b.label == "Edit this event"]
+    editor = signed_in_app("amal", "s3cret")
+    editor.switch_page("views/events.py").run()
+    editor.session_state["events_table"] = {"selection": {"rows": [0], "columns": []}}
+    editor.run()
+    assert [b.label for b in editor.button if b.label == "Edit this event"] == ["Edit this event"]
+
+
+# --- sign-in throttle ---------------------------------------------------------------------------------
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_repeated_wrong_passwords_are_slowed_down_for_that_user(users_file: Path) -> None:
+    clock = Clock()
+    throttle = auth.SignInThrottle(clock=clock)
+    accounts = auth.read_users(users_file)
+    for _ in range(auth.FREE_FAILURES):
+        with pytest.raises(AuthError, match="Wrong user name or password"):
+            auth.sign_in(accounts, "amal", "guess", address="10.0.0.9", throttle=throttle)
+    # The right password now waits too: the guesser cannot tell a hit from the throttle.
+    with pytest.raises(AuthError, match=r"Too many failed sign-ins .*: wait 1 s and try again"):
+        auth.sign_in(accounts, "amal", "s3cret", address="10.0.0.7", throttle=throttle)
+    clock.now += 1.5
+    with pytest.raises(AuthError, match="Wrong user name or password"):
+        auth.sign_in(accounts, "amal", "guess2", address="10.0.0.7", throttle=throttle)
+    with pytest.raises(AuthError, match="wait 2 s"):  # each failure doubles the wait
+        auth.sign_in(accounts, "amal", "s3cret", address="10.0.0.7", throttle=throttle)
+    # Another user is not held up by amal's guesser (from another address) ...
+    assert auth.sign_in(accounts, "vera", "pa55", address="10.0.0.8", throttle=throttle).name
+    clock.now += 2.5
+    assert auth.sign_in(accounts, "amal", "s3cret", address="10.0.0.7", throttle=throttle).name
+    # ... and a success clears the count.
+    assert throttle.wait("amal", "10.0.0.7") == 0
+
+
+def test_one_address_trying_many_names_is_slowed_down(users_file: Path) -> None:
+    clock = Clock()
+    throttle = auth.SignInThrottle(clock=clock)
+    accounts = auth.read_users(users_file)
+    for name in ("root", "admin", "test"):
+        with pytest.raises(AuthError, match="Wrong user name or password"):
+            auth.sign_in(accounts, name, "guess", address="203.0.113.5", throttle=throttle)
+    with pytest.raises(AuthError, match="Too many failed sign-ins"):
+        auth.sign_in(accounts, "vera", "pa55", address="203.0.113.5", throttle=throttle)
+
+
+def test_the_sign_in_form_says_how_long_to_wait_after_many_failures(users_file: Path) -> None:
+    auth.THROTTLE.succeeded("amal", None)
+    at = AppTest.from_function(_gated_app, args=(str(users_file),), default_timeout=30)
+    at.run()
+    for attempt in range(auth.FREE_FAILURES + 1):
+        at.text_input(key="sign_in_name").input("amal")
+        at.text_input(key="sign_in_password").input(f"guess{attempt}")
+        at.button[0].click()
+        at.run()
+    assert "Too many failed sign-ins" in at.error[0].value
+    auth.THROTTLE.succeeded("amal", None)
