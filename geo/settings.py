@@ -21,6 +21,9 @@ CONFLICTMAP_TILES
     Base-map tile URL template, "osm" for OpenStreetMap, or "none" (default "none" when offline).
 CONFLICTMAP_MAX_INPUT_MB
     Largest file accepted as one input (import, add, upload), in megabytes (default 512).
+CONFLICTMAP_LOCK_WAIT_S
+    How long a write to the GeoPackage store waits for another writer's lock, in seconds
+    (default 30), before it is refused with a sentence.
 CONFLICTMAP_COUNTRY_BORDERS
     Natural Earth's countries as TopoJSON, used to refuse a point that lies outside the country it
     is coded with (default: the world-atlas copy ``make assets`` installs for the map, under
@@ -53,3 +56,4 @@ _WORLD_ATLAS = (
     PROJECT_ROOT / "dashboard" / "static" / "vendor" / "world-atlas" / "countries-50m.json"
 )
 COUNTRY_BORDERS = Path(os.environ.get("CONFLICTMAP_COUNTRY_BORDERS", _WORLD_ATLAS)).expanduser()
+LOCK_WAIT_S: float = float(os.environ.get("CONFLICTMAP_LOCK_WAIT_S", "30"))

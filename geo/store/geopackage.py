@@ -13,14 +13,14 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import pyarrow as pa
 
-from geo import query
+from geo import query, settings
 from geo import schema as S
 from geo.errors import ConflictError, NotFoundError, Problem, StoreError, ValidationError
 from geo.formats import gpkg_layout as gpkg
@@ -88,11 +88,50 @@ def _release_freed_memory() -> None:
         pass
 
 
+def _fault(path: Path, exc: sqlite3.Error) -> StoreError | None:
+    """The sentence for a fault of the file, its disk or its lock; None for any other error.
+
+    SQLite's own words ("cannot rollback - no transaction is active" after a full disk, "attempt
+    to write a readonly database") name the symptom, not the cause or the fix.
+    """
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    if primary == sqlite3.SQLITE_READONLY:
+        return StoreError(
+            f"{path} is read-only (the file, its folder or its disk cannot be written): nothing "
+            f"was changed; make it writable (chmod u+w {path}) or copy it somewhere writable and "
+            "point --store or CONFLICTMAP_STORE at the copy"
+        )
+    if primary == sqlite3.SQLITE_FULL:
+        return StoreError(
+            f"the disk holding {path} is full: nothing was stored and the store is as it was; "
+            "free some space on that disk (or move the store to a larger one) and try again"
+        )
+    if primary in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        return StoreError(
+            f"{path} is locked by another program writing to it (another conflictmap command, "
+            f"or QGIS editing its layer), and it stayed locked for {settings.LOCK_WAIT_S:g} s: "
+            "nothing was changed; try again when that write is done (in QGIS, save the edits "
+            "or stop editing), or raise CONFLICTMAP_LOCK_WAIT_S"
+        )
+    if primary == sqlite3.SQLITE_CANTOPEN:
+        return StoreError(
+            f"{path} cannot be opened for writing: its folder {path.parent} must let you create "
+            "files (SQLite writes a journal beside the store); nothing was changed"
+        )
+    return None
+
+
 class GeoPackageStore:
-    """Events in one GeoPackage file (created on first use)."""
+    """Events in one GeoPackage file (created on first use).
+
+    A file that exists already must be a conflictmap store: any other GeoPackage or SQLite file
+    (a QGIS project's layers) is refused, read-only and untouched, never given our tables.
+    """
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
+        self._refuse_foreign_file()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             # Opening is a read: a write here would wait for the lock of a running import and
@@ -108,26 +147,69 @@ class GeoPackageStore:
             raise StoreError(f"{self.path} cannot be opened as a conflictmap store: {exc}") from exc
 
     # -- plumbing ---------------------------------------------------------------------------------
+    def _refuse_foreign_file(self) -> None:
+        """Refuse an existing file that is not a conflictmap store, having only read it."""
+        if not self.path.is_file() or self.path.stat().st_size == 0:
+            return
+        try:
+            con = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                tables = {
+                    r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                }
+            finally:
+                con.close()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path} cannot be opened as a conflictmap store: {exc}") from exc
+        if META_TABLE in tables:
+            return
+        layers = sorted(t for t in tables if not t.startswith(("gpkg_", "rtree_", "sqlite_")))
+        held = f" (it holds {', '.join(layers[:5])}{' ...' if len(layers) > 5 else ''})"
+        raise StoreError(
+            f"{self.path} is not a conflictmap store{held if layers else ''}: it was left as it "
+            "is; name a conflictmap store with --store or CONFLICTMAP_STORE, or create one with "
+            "conflictmap init --store NEW.gpkg (to bring its points in: conflictmap import)"
+        )
+
     def _connect(self) -> sqlite3.Connection:
-        con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        con = sqlite3.connect(self.path, timeout=settings.LOCK_WAIT_S, isolation_level=None)
         gpkg.register_functions(con)
         return con
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: taken with the write lock first, so version checks are atomic."""
+        """One write transaction: taken with the write lock first, so version checks are atomic.
+
+        A fault of the file, the disk or the lock becomes a :class:`StoreError` that says which
+        and what to do; the transaction is rolled back (SQLite may have done it already: after a
+        full disk there is none left to roll back) and the store is as it was.
+        """
         con = self._connect()
         try:
             con.execute("BEGIN IMMEDIATE")
             try:
                 yield con
+                con.execute(
+                    f"UPDATE {META_TABLE} SET value = CAST(value AS INTEGER) + 1 "
+                    "WHERE key = 'revision'"
+                )
+                con.execute("COMMIT")
             except BaseException:
-                con.execute("ROLLBACK")
+                # Closing the connection rolls back too; the first error is the cause.
+                if con.in_transaction:
+                    with suppress(sqlite3.Error):
+                        con.execute("ROLLBACK")
                 raise
-            con.execute(
-                f"UPDATE {META_TABLE} SET value = CAST(value AS INTEGER) + 1 WHERE key = 'revision'"
-            )
-            con.execute("COMMIT")
+        except sqlite3.Error as exc:
+            fault = _fault(self.path, exc)
+            if fault is None:
+                raise
+            # After a failed write SQLite restores the file from its journal at the next read;
+            # read now, so that the store is whole again before the command ends, not when the
+            # next program opens it (a read-only one, QGIS viewing the layer, could not).
+            with suppress(sqlite3.Error):
+                con.execute(f"SELECT count(*) FROM {META_TABLE}").fetchone()
+            raise fault from exc
         finally:
             con.close()
 
