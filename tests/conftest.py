@@ -7,6 +7,8 @@ changes only where it matters: ``make_event(latitude=135)`` reads as the analyst
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,6 +44,18 @@ _BASE_EVENT: dict[str, object] = {
     S.SOURCE: "Test Outlet",
     S.FATALITIES: 0,
 }
+
+
+def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``conflictmap ARGS`` in a child process, as the analyst runs it (extra ``env`` added)."""
+    return subprocess.run(
+        [sys.executable, "-m", "geo.cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def make_event(**overrides: object) -> dict[str, object]:

@@ -14,14 +14,13 @@ import json
 import os
 import re
 import subprocess
-import sys
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import ROOT, make_event, make_events
+from conftest import ROOT, cli, make_event, make_events
 
 from geo import schema as S
 from geo import textio
@@ -171,17 +170,6 @@ def test_reading_a_large_csv_holds_a_chunk_not_the_file(
 
 
 # --- hostile files through the command --------------------------------------------------------------
-def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "geo.cli", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, **(env or {})},
-    )
-
-
 def refused(result: subprocess.CompletedProcess[str], verb: str, *phrases: str) -> str:
     """The message of a refusal: exit 2, no traceback, stderr starting with the verb."""
     err = result.stderr

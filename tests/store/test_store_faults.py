@@ -12,27 +12,15 @@ import hashlib
 import os
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, make_events
+from conftest import cli, make_events
 from streamlit.testing.v1 import AppTest
 
 from geo.store import GeoPackageStore
-
-
-def cli(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "geo.cli", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, **env},
-    )
 
 
 def refusal(result: subprocess.CompletedProcess[str]) -> str:
@@ -154,7 +142,7 @@ def test_a_store_locked_by_another_writer_is_refused_after_the_wait(
             str(path),
             "add",
             str(new_events_file(tmp_path, 5)),
-            CONFLICTMAP_LOCK_WAIT_S="1",
+            env={"CONFLICTMAP_LOCK_WAIT_S": "1"},
         )
     finally:
         other.execute("ROLLBACK")
