@@ -28,12 +28,24 @@ _TAIL = 64 * 1024  # kept from one block to the next, so that a line cut in two 
 _NON_ASCII = re.compile(rb"[\x80-\xff]")
 
 
+# An Arabic word: two or more characters of the Arabic block, not glued to a Latin letter (a
+# Latin-1 "ä" read as Windows-1256 is a lone "ل" inside a Latin word: "Bلcker").
+_ARABIC_WORD = re.compile(r"(?<![A-Za-z])[\u0600-\u06ff]{2,}(?![A-Za-z])")
+
+
 def _looks_arabic(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    if not letters:
+    """Whether the text's non-ASCII letters are Arabic words, however much English surrounds them.
+
+    An ACLED file in English with a few Arabic place names is mostly ASCII: what tells Windows-1256
+    from another code page is what its non-ASCII bytes make, Arabic words or Latin mojibake.
+    """
+    foreign = sum(1 for c in text if not c.isascii() and c.isalpha())
+    if not foreign:
         return False
-    arabic = sum(1 for c in letters if ord(c) in _ARABIC)
-    return arabic / len(letters) > 0.2
+    in_words = sum(
+        1 for word in _ARABIC_WORD.findall(text) for c in word if c.isalpha() and ord(c) in _ARABIC
+    )
+    return in_words / foreign > 0.8
 
 
 def decode(data: bytes, *, name: str = "the file") -> tuple[str, str]:

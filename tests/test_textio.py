@@ -32,6 +32,24 @@ def test_arabic_text_reads_the_same_in_every_encoding(
     assert read_text(path) == ARABIC_CSV
 
 
+def test_a_windows_1256_file_with_little_arabic_is_read(tmp_path: Path) -> None:
+    # An English ACLED-style file from Arabic Excel: two Arabic names among English notes.
+    english = "On 22 October 2022, coalition aircraft struck militia positions near the town. " * 8
+    text = f"location,notes\nMayadin (الميادين),{english}\nAl-Jalaa (الجلاء),{english}\n"
+    path = tmp_path / "events.csv"
+    path.write_bytes(text.encode("cp1256"))
+    assert read_text(path) == text
+
+
+def test_latin_1_is_not_taken_for_arabic_even_among_english(tmp_path: Path) -> None:
+    path = tmp_path / "latin.csv"
+    path.write_bytes(
+        ("location\nBäcker Straße, Hällö\n" + "plain English words " * 50).encode("latin-1")
+    )
+    with pytest.raises(InputError, match=r"is not UTF-8 .* save it as CSV UTF-8"):
+        read_text(path)
+
+
 def test_a_binary_file_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "photo.csv"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
