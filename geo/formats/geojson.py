@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 
 from geo import schema as S
 from geo.errors import InputError
+from geo.formats.projection import to_lonlat
 from geo.formats.values import records_frame
 from geo.textio import read_text
 
@@ -275,4 +276,31 @@ def read(source: str | Path | IO[str], *, mapping: Mapping[str, str] | None = No
         records.append(record)
     frame = records_frame(records) if records else pd.DataFrame(columns=[S.EVENT_ID])
     frame.index = pd.RangeIndex(1, len(frame) + 1)
+    crs = _crs_member(doc.get("crs"))
+    if crs is not None and S.LONGITUDE in frame:
+        x = pd.to_numeric(frame[S.LONGITUDE], errors="coerce").to_numpy(dtype="float64")
+        y = pd.to_numeric(frame[S.LATITUDE], errors="coerce").to_numpy(dtype="float64")
+        lon, lat = to_lonlat(x, y, crs, where="the GeoJSON")
+        numbers = np.isfinite(x) & np.isfinite(y)  # text such as 'NaN' is left to validation
+        frame[S.LONGITUDE] = frame[S.LONGITUDE].astype(object).where(~numbers, lon)
+        frame[S.LATITUDE] = frame[S.LATITUDE].astype(object).where(~numbers, lat)
     return frame
+
+
+def _crs_member(crs: object) -> str | None:
+    """The coordinate system an old-style (2008) GeoJSON names; RFC 7946 files have none (WGS84).
+
+    ``{"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3857"}}`` as QGIS writes it,
+    or ``{"type": "EPSG", "properties": {"code": 3857}}``.
+    """
+    if not isinstance(crs, dict):
+        return None
+    props = crs.get("properties") if isinstance(crs.get("properties"), dict) else {}
+    if crs.get("type") == "name" and props.get("name"):
+        return str(props["name"])
+    if str(crs.get("type")).upper() == "EPSG" and props.get("code") is not None:
+        return f"EPSG:{props['code']}"
+    raise InputError(
+        f"the GeoJSON names its coordinate system as {_json_text(crs)}, which we cannot read; "
+        "save it in WGS84 longitude/latitude (RFC 7946, no crs member) and try again"
+    )

@@ -9,7 +9,8 @@ copied: an export is the events, nothing else.
 
 In: the ``events`` layer (or the only point layer) of a GeoPackage, read through pyogrio. Where a
 point's geometry and its ``longitude``/``latitude`` fields disagree (a point moved in QGIS), the
-geometry wins, since it is what the analyst saw and edited.
+geometry wins, since it is what the analyst saw and edited. A layer in another coordinate system
+(Web Mercator, a UTM zone) is reprojected to EPSG:4326 first (:mod:`geo.formats.projection`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from geo import schema as S
 from geo.errors import InputError
 from geo.formats import gpkg_layout as gpkg
 from geo.formats.gpkg_layout import frame_to_rows
+from geo.formats.projection import to_lonlat
 from geo.formats.values import column_texts
 from geo.textio import check_size
 
@@ -128,7 +130,10 @@ def read(path: str | Path) -> pd.DataFrame:
     if has_point.any():
         lon = data.get(S.LONGITUDE, pd.Series(np.nan, index=data.index)).astype("float64")
         lat = data.get(S.LATITUDE, pd.Series(np.nan, index=data.index)).astype("float64")
-        data[S.LONGITUDE] = geometry.x.where(has_point, lon)
-        data[S.LATITUDE] = geometry.y.where(has_point, lat)
+        x, y = geometry.x.where(has_point), geometry.y.where(has_point)
+        if frame.crs is not None:
+            x, y = to_lonlat(x.to_numpy(), y.to_numpy(), frame.crs, where=f"{path}, layer {layer}")
+        data[S.LONGITUDE] = pd.Series(x, index=data.index).where(has_point, lon)
+        data[S.LATITUDE] = pd.Series(y, index=data.index).where(has_point, lat)
     data.index = pd.Index(data.index.astype("int64"), name=None)
     return data

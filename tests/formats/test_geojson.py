@@ -127,3 +127,36 @@ def test_nan_fatalities_are_refused_as_in_a_csv(tmp_path: Path) -> None:
     frame = geojson.read(nan_file(tmp_path, "[40.45, 35.02]", "NaN"))
     with pytest.raises(ValidationError, match="row 1, column fatalities: 'NaN' is not a number"):
         S.validate(frame)
+
+
+def web_mercator_geojson(tmp_path: Path, crs: dict) -> Path:
+    """An old-style GeoJSON (QGIS, 2008 spec) whose points are in EPSG:3857 metres."""
+    from pyproj import Transformer
+
+    doc = json.loads(geojson.to_bytes(S.validate(make_events(2))))
+    to_metres = Transformer.from_crs(4326, 3857, always_xy=True)
+    for feature in doc["features"]:
+        feature["geometry"]["coordinates"] = list(
+            to_metres.transform(*feature["geometry"]["coordinates"])
+        )
+        feature["properties"].pop(S.LONGITUDE), feature["properties"].pop(S.LATITUDE)
+    doc["crs"] = crs
+    path = tmp_path / "mercator.geojson"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+def test_a_geojson_in_web_mercator_is_reprojected_not_refused(tmp_path: Path) -> None:
+    crs = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3857"}}
+    back = S.validate(geojson.read(web_mercator_geojson(tmp_path, crs)))
+    expected = S.validate(make_events(2))
+    assert back[S.LATITUDE].to_numpy() == pytest.approx(expected[S.LATITUDE].to_numpy(), abs=1e-9)
+    assert back[S.LONGITUDE].to_numpy() == pytest.approx(expected[S.LONGITUDE].to_numpy(), abs=1e-9)
+
+
+def test_a_geojson_in_a_system_we_do_not_know_is_refused_naming_it(tmp_path: Path) -> None:
+    crs = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::999999"}}
+    with pytest.raises(
+        InputError, match=r"its coordinate system 'urn:ogc:def:crs:EPSG::999999' is"
+    ):
+        geojson.read(web_mercator_geojson(tmp_path, crs))

@@ -105,6 +105,20 @@ def test_a_point_moved_in_qgis_is_read_where_it_now_stands(
     assert (back.iloc[0][S.LONGITUDE], back.iloc[0][S.LATITUDE]) == (40.5, 35.1)
 
 
+def test_a_layer_saved_in_web_mercator_is_read_in_longitude_and_latitude(
+    tmp_path: Path, events: pd.DataFrame
+) -> None:
+    # A QGIS project over a web base map saves its layers in EPSG:3857 (metres).
+    path = tmp_path / "out.gpkg"
+    gpkg.write(events, path)
+    frame = gpd.read_file(path, layer="events", engine="pyogrio").to_crs(3857)
+    path.unlink()
+    pyogrio.write_dataframe(frame, path, layer="events")
+    back = S.validate(gpkg.read(path))
+    assert back[S.LONGITUDE].to_numpy() == pytest.approx(events[S.LONGITUDE].to_numpy(), abs=1e-9)
+    assert back[S.LATITUDE].to_numpy() == pytest.approx(events[S.LATITUDE].to_numpy(), abs=1e-9)
+
+
 def test_the_store_file_reads_as_well(tmp_path: Path, events: pd.DataFrame) -> None:
     store = GeoPackageStore(tmp_path / "store.gpkg")
     store.add(events)
