@@ -277,14 +277,37 @@ def read(source: str | Path | IO[str], *, mapping: Mapping[str, str] | None = No
     frame = records_frame(records) if records else pd.DataFrame(columns=[S.EVENT_ID])
     frame.index = pd.RangeIndex(1, len(frame) + 1)
     crs = _crs_member(doc.get("crs"))
-    if crs is not None and S.LONGITUDE in frame:
-        x = pd.to_numeric(frame[S.LONGITUDE], errors="coerce").to_numpy(dtype="float64")
-        y = pd.to_numeric(frame[S.LATITUDE], errors="coerce").to_numpy(dtype="float64")
+    if S.LONGITUDE not in frame or S.LATITUDE not in frame:
+        return frame
+    x = pd.to_numeric(frame[S.LONGITUDE], errors="coerce").to_numpy(dtype="float64")
+    y = pd.to_numeric(frame[S.LATITUDE], errors="coerce").to_numpy(dtype="float64")
+    if crs is None:
+        _refuse_projected(x, y)
+    else:
         lon, lat = to_lonlat(x, y, crs, where="the GeoJSON")
         numbers = np.isfinite(x) & np.isfinite(y)  # text such as 'NaN' is left to validation
         frame[S.LONGITUDE] = frame[S.LONGITUDE].astype(object).where(~numbers, lon)
         frame[S.LATITUDE] = frame[S.LATITUDE].astype(object).where(~numbers, lat)
     return frame
+
+
+def _refuse_projected(x: np.ndarray, y: np.ndarray) -> None:
+    """Refuse a file whose every point is beyond degrees: metres of a system it does not name.
+
+    One point out of range is that row's mistake, and validation names it; all of them thousands
+    out is the file's coordinate system (Web Mercator written without a ``crs`` member).
+    """
+    located = np.isfinite(x) & np.isfinite(y)
+    # Metres of a projected system run to millions; a typo such as latitude 135 is a row's.
+    if not located.any() or not (np.maximum(np.abs(x), np.abs(y)) > 1000)[located].all():
+        return
+    i = int(np.flatnonzero(located)[0])
+    raise InputError(
+        f"the GeoJSON's points are not longitude/latitude in degrees (feature {i + 1}: "
+        f"{x[i]:,.0f}, {y[i]:,.0f}, metres of a projected system such as Web Mercator, "
+        "EPSG:3857?) and it names no coordinate system: export it again in WGS84 (EPSG:4326), "
+        'or add a crs member such as {"type": "name", "properties": {"name": "EPSG:3857"}}'
+    )
 
 
 def _crs_member(crs: object) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -160,3 +161,19 @@ def test_a_geojson_in_a_system_we_do_not_know_is_refused_naming_it(tmp_path: Pat
         InputError, match=r"its coordinate system 'urn:ogc:def:crs:EPSG::999999' is"
     ):
         geojson.read(web_mercator_geojson(tmp_path, crs))
+
+
+def test_a_geojson_in_metres_that_names_no_system_is_refused_as_such(tmp_path: Path) -> None:
+    # Not "latitude 4,163,000 is outside -90..90" for every row: the file's system is the fault.
+    path = web_mercator_geojson(tmp_path, crs={})
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    del doc["crs"]
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        geojson.read(path)
+    assert re.match(
+        r"the GeoJSON's points are not longitude/latitude in degrees \(feature 1: [\d,]+, [\d,]+,"
+        r" metres of a projected system such as Web Mercator, EPSG:3857\?\)",
+        str(caught.value),
+    )
+    assert "names no coordinate system: export it again in WGS84 (EPSG:4326)" in str(caught.value)
