@@ -10,6 +10,7 @@ The entry script calls :func:`gate` before it builds the navigation and keeps on
 by typing its URL. The role is read from the users file again on every run of the page, and
 every write calls :func:`require` first, which reads it once more: an editor demoted or removed
 while signed in loses the pages at their next click and cannot save from a page left open.
+Failed sign-ins are slowed per user name and per address (``geo.team.auth.SignInThrottle``).
 """
 
 from __future__ import annotations
