@@ -115,7 +115,8 @@ class ImportReport:
 def detect_format(path: str | Path) -> Format:
     """The format of a file: by its extension where that is unambiguous, else by its header.
 
-    YAML is hand-coded; a SQLite file is a GeoPackage; JSON is GeoJSON; a CSV is ACLED when it has
+    YAML is hand-coded; a SQLite file is a GeoPackage; JSON is ACLED's API answer when it has a
+    ``data`` list of ``event_id_cnty`` records, else GeoJSON; a CSV is ACLED when it has
     ``event_id_cnty``, UCDP GED when it has ``relid``/``type_of_violence``/``side_a``..., and
     hand-coded when its columns are the schema's.
     """
@@ -130,6 +131,8 @@ def detect_format(path: str | Path) -> Format:
         raise InputError(f"{path} cannot be read: {exc.strerror}") from exc
     if start.startswith(_SQLITE_MAGIC) or suffix == ".gpkg":
         return "gpkg"
+    if acled.is_api_json(start):
+        return "acled"
     if suffix in (".geojson", ".json") or start.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
         return "geojson"
     return _csv_format(open_csv(path))
@@ -176,6 +179,8 @@ def open_chunks(
 ) -> tuple[Iterator[Chunk], int]:
     """The chunks of a file in format ``fmt``, and how many rows it holds (see Progress above)."""
     path = Path(path)
+    if fmt == "acled" and _starts_as_json(path):
+        return acled.read_json_chunks(path, chunk_rows=chunk_rows)
     if fmt in ("acled", "ucdp") or (
         fmt == "handcoded" and path.suffix.lower() not in (".yaml", ".yml")
     ):
@@ -198,6 +203,11 @@ def open_chunks(
     else:
         raise InputError(f"unknown import format {fmt!r}; choose one of {', '.join(FORMATS)}")
     return _frame_chunks(frame, chunk_rows, notes), len(frame)
+
+
+def _starts_as_json(path: Path) -> bool:
+    with open(path, "rb") as stream:
+        return stream.read(64).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
 
 
 def _origin_default(frame: pd.DataFrame, fmt: Format) -> pd.DataFrame:
