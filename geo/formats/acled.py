@@ -341,7 +341,10 @@ def crosswalk(events: pd.DataFrame) -> list[Problem]:
     if S.EVENT_TYPE not in events:
         return []
     key = events[S.EVENT_TYPE].fillna("").astype(str).str.strip().str.casefold()
-    old = key.isin(CROSSWALK.keys())
+    # "Violence against civilians" is a type of both taxonomies: old only without a sub-event.
+    current = key.isin({t.casefold() for t in S.EVENT_TYPES})
+    no_sub = _column(events, S.SUB_EVENT_TYPE, events.index) == ""
+    old = key.isin(CROSSWALK.keys()) & (~current | no_sub)
     if not old.any():
         return []
     rows = events.index[old.to_numpy()]

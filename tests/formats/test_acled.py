@@ -14,6 +14,8 @@ from conftest import make_events, shared_file
 from geo import schema as S
 from geo.errors import InputError, ValidationError
 from geo.formats import acled
+from geo.importer import detect_format, import_file
+from geo.store import GeoPackageStore
 
 # The current layout as ACLED documents it (codebook 2023-), column for column.
 ACLED_CURRENT_HEADER = (
@@ -493,3 +495,52 @@ def test_an_api_error_answer_is_said_as_such(tmp_path: Path) -> None:
     )
     with pytest.raises(InputError, match=r"the ACLED API answered with an error.*Access denied"):
         acled.read_api_json(path)
+
+
+def layout_files(tmp_path: Path) -> dict[str, Path]:
+    """One file of our own rows in each ACLED layout, by name."""
+    national = write(
+        tmp_path,
+        NATIONAL_HEADER
+        + national_row("SYR3", "31-12-19", "2019")
+        + national_row("SYR2", "01-02-98", "1998"),
+        "acled_national.csv",
+    )
+    rows = [
+        current_row("BGD1", "Rioters (Bangladesh)", "Rioters", event_date="05 August 2024"),
+        current_row("BGD2", "Rioters (Bangladesh)", "Rioters", event_date="04 August 2024"),
+    ]
+    return {
+        "2016": layout_2016_file(tmp_path),
+        "national": national,
+        "current": write_rows(tmp_path, rows),
+        "api-json": write(tmp_path, api_json(rows), "acled_api.json"),
+    }
+
+
+@pytest.mark.parametrize("name", ["2016", "national", "current", "api-json"])
+def test_every_layout_is_told_as_acled_imports_whole_and_again_adds_nothing(
+    tmp_path: Path, name: str
+) -> None:
+    path = layout_files(tmp_path)[name]
+    assert detect_format(path) == "acled"
+    store = GeoPackageStore(tmp_path / "s.gpkg")
+    report = import_file(path, store=store)
+    assert report.rejected == [] and report.imported == report.read > 0
+    again = import_file(path, store=store)
+    assert (again.imported, again.skipped_existing) == (0, report.imported)
+
+
+def test_todays_violence_against_civilians_keeps_its_sub_event_and_gets_no_old_type_tag(
+    tmp_path: Path,
+) -> None:
+    row = current_row(
+        "BGD1",
+        "Rioters (Bangladesh)",
+        "Rioters",
+        event_type="Violence against civilians",
+        sub_event_type="Abduction/forced disappearance",
+    )
+    event = S.validate(acled.read(write_rows(tmp_path, [row]))).iloc[0]
+    assert event[S.SUB_EVENT_TYPE] == "Abduction/forced disappearance"
+    assert pd.isna(event[S.TAGS])
