@@ -277,6 +277,10 @@ def read(texts: np.ndarray, order: str = AUTO) -> Dates:
     With ``AUTO``, a value that reads both ways is not a date: callers decide the order of the
     file first (:func:`file_order`) and pass it in.
     """
+    if order not in ORDERS and "%" not in order:
+        raise InputError(
+            f"{order!r} is not a date format: write it with strptime codes, e.g. %m/%d/%Y"
+        )
     n = len(texts)
     start, end = np.full(n, _NAT), np.full(n, _NAT)
     precision, why = np.full(n, np.nan), np.full(n, None, dtype=object)
