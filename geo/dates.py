@@ -204,7 +204,8 @@ class Evidence:
         if not len(present):
             return
         codes, uniques = pd.factorize(texts[present])
-        for code, text in enumerate(uniques):
+        for code, value in enumerate(uniques):
+            text = str(value)
             if not _NUMERIC.fullmatch(text.strip()):
                 continue  # only d/m/y numbers can be ambiguous: a cheap test before parsing
             written = parse(text)

@@ -288,3 +288,12 @@ def test_a_column_is_stored_as_written_or_refused_never_guessed(
         return
     assert says_its_order or not reads_both_ways
     assert got == [d.isoformat() for d in meant]
+
+
+def test_a_date_format_without_strptime_codes_is_refused_before_reading(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = handcoded_csv(tmp_path, "10/05/2022")
+    with pytest.raises(SystemExit):
+        main(["--store", str(tmp_path / "s.gpkg"), "import", str(path), "--date-format", "mdY"])
+    assert "'mdY' is not a date format; write it with strptime codes" in capsys.readouterr().err

@@ -214,7 +214,11 @@ def layout(header: Iterable[str]) -> str:
 def is_api_json(start: bytes) -> bool:
     """True when a file's first bytes are ACLED's API JSON (``{"status": 200, "data": [...``)."""
     head = start.lstrip(b"\xef\xbb\xbf \t\r\n")
-    return head.startswith(b"{") and b'"data"' in head and b'"event_id_cnty"' in head
+    if not head.startswith(b"{"):
+        return False
+    # An error answer ({"status": 403, "success": false, "error": ...}) is the API's too.
+    answer = b'"success"' in head and b'"status"' in head and b"FeatureCollection" not in head
+    return answer or (b'"data"' in head and b'"event_id_cnty"' in head)
 
 
 def check_header(header: list[str], *, where: str) -> list[str]:
@@ -493,6 +497,8 @@ def read_api_json(path: str | Path) -> pd.DataFrame:
         raise InputError(f"{path}: ACLED's API JSON is an object with a 'data' list")
     if doc.get("success") is False or doc.get("status") not in (None, 200, "200"):
         said = doc.get("error") or doc.get("message") or doc.get("messages") or doc.get("status")
+        if isinstance(said, dict):
+            said = said.get("message", said)
         raise InputError(f"{path}: the ACLED API answered with an error, not data: {said}")
     data = doc.get("data")
     if not isinstance(data, list):

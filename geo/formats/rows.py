@@ -214,7 +214,7 @@ def with_date_order(
         events = chunk.events
         for name in (S.EVENT_DATE, S.EVENT_DATE_END):
             column = events.get(name)
-            if column is not None and column.dtype == object:
+            if column is not None and not pd.api.types.is_datetime64_any_dtype(column):
                 evidence.add(column.to_numpy(dtype=object), events.index, name)
         evidence.check(what)
         order = evidence.decided()
