@@ -7,14 +7,14 @@ is stored as written, never shifted:
 =================================================  ===============================================
 written                                            read as
 =================================================  ===============================================
-``2022-10-22``, ``2022/10/22``, ``20221022``       that day
+``2022-10-22``, ``2022/10/22``, ``20221022``       that day (also ``2022.10.22``)
 ``2022-10-22T01:00:00+03:00``, ``... 00:00:00.000`` the day written (the local day of the report;
                                                    a zone is never applied)
 ``22 October 2022``, ``22 Oct 2022``,              that day (English month names, any case)
 ``22-Oct-22``, ``22-October-2022``,
 ``October 22, 2022``
 ``22/10/2022``, ``22-10-22``, ``22.10.2022``        day and month as numbers: the order is the
-                                                   whole column's (see below)
+(a spreadsheet's ``22/10/2022 0:00`` too)          whole column's (see below)
 ``44856`` (five digits)                            a spreadsheet's day serial (1899-12-30 + n)
 ``2022-10``, ``October 2022``                      the month: first to last day, precision 3
 ``2022``                                           the year: 1 Jan to 31 Dec, precision 3
@@ -80,14 +80,16 @@ MONTHS.update({name[:3]: i for name, i in list(MONTHS.items())})
 MONTHS["sept"] = 9
 
 _TIME = r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|UTC|[+-]\d{2}(?::?\d{2})?)?)?"
-_ISO_DAY = re.compile(rf"(\d{{4}})([-/])(\d{{1,2}})\2(\d{{1,2}}){_TIME}", re.IGNORECASE)
+# The time a spreadsheet adds to a day ("10/05/2022 0:00", "10/05/2022 2:30 PM"): ignored.
+_CLOCK = r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?)?"
+_ISO_DAY = re.compile(rf"(\d{{4}})([-/.])(\d{{1,2}})\2(\d{{1,2}}){_TIME}", re.IGNORECASE)
 _COMPACT_DAY = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _ISO_MONTH = re.compile(r"(\d{4})[-/](\d{1,2})")
 _YEAR = re.compile(r"(\d{4})")
 _DAY_NAME_YEAR = re.compile(r"(\d{1,2})[\s\-/.]+([a-z]+)\.?[\s\-/.,]+(\d{4}|\d{2})")
 _NAME_DAY_YEAR = re.compile(r"([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
 _NAME_YEAR = re.compile(r"([a-z]+)\.?[\s\-/]+(\d{4})")
-_NUMERIC = re.compile(r"(\d{1,2})([/.\-])(\d{1,2})\2(\d{4}|\d{2})")
+_NUMERIC = re.compile(rf"(\d{{1,2}})([/.\-])(\d{{1,2}})\2(\d{{4}}|\d{{2}}){_CLOCK}", re.IGNORECASE)
 _SERIAL = re.compile(r"(\d{5})(?:\.\d+)?")
 
 

@@ -205,6 +205,7 @@ def day_written(draw: st.DrawFn) -> tuple[str, date, str]:
     forms = [
         (d.isoformat(), D.AUTO),
         (d.strftime("%Y/%m/%d"), D.AUTO),
+        (d.strftime("%Y.%m.%d"), D.AUTO),
         (d.strftime("%Y%m%d"), D.AUTO),
         (f"{d.isoformat()}T{clock}{zone}", D.AUTO),
         (f"{d.isoformat()} {clock}.000", D.AUTO),
@@ -215,6 +216,7 @@ def day_written(draw: st.DrawFn) -> tuple[str, date, str]:
         (case(f"{month} {d.day}, {d.year}"), D.AUTO),
         (f"{d.day:02}{sep}{d.month:02}{sep}{d.year}", D.DAYFIRST),
         (f"{d.month}{sep}{d.day}{sep}{d.year}", D.MONTHFIRST),
+        (f"{d.month}/{d.day}/{d.year} {clock[:5]}", D.MONTHFIRST),
         (f"{d.day:02}{sep}{d.month:02}{sep}{yy}", D.DAYFIRST),
         (f"{d.month:02}{sep}{d.day:02}{sep}{yy}", D.MONTHFIRST),
         (str((d - date(1899, 12, 30)).days), D.AUTO),

@@ -85,6 +85,11 @@ elif upload is not None and st.button(f"Import {upload.name}", type="primary", k
                 f"Nothing was stored: {len(exc.problems):,} problem(s) in {plain(upload.name)}."
             )
             _problems_table([(p.row, f"{p.column}: {p.message}") for p in exc.problems])
+        except D.DateOrderError as exc:
+            bar.empty()
+            message = str(exc).replace(f"file {path}", upload.name)
+            st.error(f"Nothing was stored: {plain(message)}")
+            st.info("Say how the dates read under **Dates written as numbers** above.")
         except ConflictmapError as exc:
             bar.empty()
             # The file was saved under a temporary folder: name it as the analyst knows it.
