@@ -155,7 +155,7 @@ KNOWN_UNSTORED = frozenset(
 )
 # ACLED's names before 2019 for columns that kept their meaning.
 RENAMED = {"ally_actor_1": S.ASSOC_ACTOR_1, "ally_actor_2": S.ASSOC_ACTOR_2}
-# The first column of a file re-saved by pandas: the row numbers of the frame it was saved from.
+# Unnamed columns of a file re-saved by pandas: the row numbers of the frame it was saved from.
 _INDEX = "(index)"
 # Without these a file is not an ACLED export we can read (pre-2019 files have no sub-event type).
 REQUIRED: tuple[str, ...] = (
@@ -186,12 +186,10 @@ _CODE_OF: dict[str, int] = {label: code for code, label in S.ACTOR_TYPES.items()
 
 def names(header: Iterable[str]) -> list[str]:
     """The header in ACLED's current names: lower case, ``ally_actor_*`` as ``assoc_actor_*``,
-    and a leading unnamed column (pandas' row numbers) marked as the index, to be ignored."""
+    and unnamed columns (pandas' row numbers, once per re-save: "", "Unnamed: 0") marked as
+    the index, to be ignored."""
     out = [h.strip().lower() for h in header]
-    out = [RENAMED.get(h, h) for h in out]
-    if out and (out[0] == "" or out[0].startswith("unnamed:")):
-        out[0] = _INDEX
-    return out
+    return [_INDEX if h == "" or h.startswith("unnamed:") else RENAMED.get(h, h) for h in out]
 
 
 def is_acled(header: Iterable[str]) -> bool:
@@ -525,9 +523,10 @@ def _chunks(
     unknown = check_header(renamed, where=where)
     one_row_per_actor = not any(c in renamed for c in ACTOR2_COLUMNS)
     notes = [f"ACLED {layout(header)} layout" + (f" ({what})" if what else "")]
-    if _INDEX in renamed:
+    index = [repr(h) for h, name in zip(header, renamed, strict=True) if name == _INDEX]
+    if index:
         notes.append(
-            f"the first column ({header[0]!r}) numbers the rows of a re-saved file: ignored"
+            f"unnamed column(s) {', '.join(index)} number the rows of a re-saved file: ignored"
         )
     if unknown:
         notes.append(f"columns neither ACLED's nor ours were ignored: {', '.join(unknown)}")

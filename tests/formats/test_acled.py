@@ -544,3 +544,16 @@ def test_todays_violence_against_civilians_keeps_its_sub_event_and_gets_no_old_t
     event = S.validate(acled.read(write_rows(tmp_path, [row]))).iloc[0]
     assert event[S.SUB_EVENT_TYPE] == "Abduction/forced disappearance"
     assert pd.isna(event[S.TAGS])
+
+
+def test_a_file_re_saved_twice_by_pandas_ignores_both_index_columns_and_says_so(
+    tmp_path: Path,
+) -> None:
+    once = layout_2016_file(tmp_path).read_text(encoding="utf-8").splitlines()
+    twice = [",Unnamed: 0" + once[0]] + [f"{i},{line}" for i, line in enumerate(once[1:])]
+    path = write(tmp_path, "\n".join(twice) + "\n", "resaved.csv")
+    report = import_file(path, store=GeoPackageStore(tmp_path / "s.gpkg"))
+    assert report.imported == len(ROWS_2016) and report.rejected == []
+    assert "unnamed column(s) '', 'Unnamed: 0' number the rows of a re-saved file: ignored" in (
+        report.notes
+    )
