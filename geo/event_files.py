@@ -25,8 +25,12 @@ def bundled_event_files() -> list[Path]:
     return sorted(settings.EVENTS_DIR.glob("*.yaml"))
 
 
-def read_event_files(paths: Sequence[Path]) -> pd.DataFrame:
-    """Geocode and validate each file on its own (errors name the file), then concatenate."""
+def read_event_files(paths: Sequence[Path], *, dates: str = "auto") -> pd.DataFrame:
+    """Geocode and validate each file on its own (errors name the file), then concatenate.
+
+    ``dates`` says how day and month written as numbers are read (:mod:`geo.dates`); by default
+    each file's own dates decide.
+    """
     frames = []
     for path in paths:
         frame = handcoded.read(path)
@@ -35,7 +39,7 @@ def read_event_files(paths: Sequence[Path]) -> pd.DataFrame:
             frame, unplaced = fill_coordinates(frame)
             frame = frame.drop(index=[p.row for p in unplaced])
         try:
-            typed = S.validate(frame, what=f"file {path}")
+            typed = S.validate(frame, what=f"file {path}", dates=dates)
         except ValidationError as exc:
             raise ValidationError(unplaced + exc.problems, what=f"file {path}") from None
         if unplaced:

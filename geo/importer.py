@@ -46,6 +46,7 @@ from geo.formats.rows import (
     count_rows,
     open_csv,
     read_csv_rows,
+    with_date_order,
 )
 from geo.formats.values import neutralise_formulas
 from geo.places.geocode import fill_coordinates, lacks_coordinates
@@ -114,7 +115,8 @@ class ImportReport:
 def detect_format(path: str | Path) -> Format:
     """The format of a file: by its extension where that is unambiguous, else by its header.
 
-    YAML is hand-coded; a SQLite file is a GeoPackage; JSON is GeoJSON; a CSV is ACLED when it has
+    YAML is hand-coded; a SQLite file is a GeoPackage; JSON is ACLED's API answer when it has a
+    ``data`` list of ``event_id_cnty`` records, else GeoJSON; a CSV is ACLED when it has
     ``event_id_cnty``, UCDP GED when it has ``relid``/``type_of_violence``/``side_a``..., and
     hand-coded when its columns are the schema's.
     """
@@ -129,6 +131,8 @@ def detect_format(path: str | Path) -> Format:
         raise InputError(f"{path} cannot be read: {exc.strerror}") from exc
     if start.startswith(_SQLITE_MAGIC) or suffix == ".gpkg":
         return "gpkg"
+    if acled.is_api_json(start):
+        return "acled"
     if suffix in (".geojson", ".json") or start.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
         return "geojson"
     return _csv_format(open_csv(path))
@@ -175,6 +179,8 @@ def open_chunks(
 ) -> tuple[Iterator[Chunk], int]:
     """The chunks of a file in format ``fmt``, and how many rows it holds (see Progress above)."""
     path = Path(path)
+    if fmt == "acled" and _starts_as_json(path):
+        return acled.read_json_chunks(path, chunk_rows=chunk_rows)
     if fmt in ("acled", "ucdp") or (
         fmt == "handcoded" and path.suffix.lower() not in (".yaml", ".yml")
     ):
@@ -199,6 +205,11 @@ def open_chunks(
     return _frame_chunks(frame, chunk_rows, notes), len(frame)
 
 
+def _starts_as_json(path: Path) -> bool:
+    with open(path, "rb") as stream:
+        return stream.read(64).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+
+
 def _origin_default(frame: pd.DataFrame, fmt: Format) -> pd.DataFrame:
     # An event from someone else's GeoJSON says where it came from unless the file already does.
     if fmt == "geojson" and (S.ORIGIN not in frame or frame[S.ORIGIN].isna().all()):
@@ -218,6 +229,7 @@ def import_file(
     mapping: Mapping[str, str] | None = None,
     user: str | None = None,
     chunk_rows: int = CHUNK_ROWS,
+    dates: str = "auto",
 ) -> ImportReport:
     """Read, check and store the events of one file; see the module docstring for the promises.
 
@@ -241,6 +253,9 @@ def import_file(
         the report) instead of refused.
     user
         Recorded in the store's audit log.
+    dates
+        How day and month written as numbers are read: "auto" (the one order every date of the
+        file fits), "dayfirst", "monthfirst" or a ``strptime`` format (:mod:`geo.dates`).
 
     Raises
     ------
@@ -248,7 +263,9 @@ def import_file(
         When a row is bad and ``skip_bad`` is False (nothing is stored), or when the header itself
         is (an unknown column in a hand-coded file).
     InputError
-        When the file cannot be read at all or its format cannot be told.
+        When the file cannot be read at all or its format cannot be told, or its numeric dates
+        do not say whether the day or the month comes first
+        (:class:`~geo.dates.DateOrderError`).
     """
     started = time.perf_counter()
     fmt: Format = format or detect_format(path)
@@ -263,7 +280,7 @@ def import_file(
     typed_parts: list[pd.DataFrame] = []
     problems: list[Problem] = []
     raw_rejects: list[pd.DataFrame] = []
-    for chunk in chunks:
+    for chunk, order in with_date_order(chunks, dates, what=what):
         report.read += chunk.rows
         report.notes.extend(chunk.notes)
         for label, n in chunk.counts.items():
@@ -272,7 +289,9 @@ def import_file(
         report.events += len(events) + len({p.row for p in chunk.problems} - set(events.index))
         ignored = [c for c in events.columns if c not in S.KINDS and c != S.GEOMETRY]
         report.ignored_columns += [c for c in ignored if c not in report.ignored_columns]
-        typed, chunk_problems = _check(events, chunk.problems, unknown=unknown, now=now, what=what)
+        typed, chunk_problems = _check(
+            events, chunk.problems, unknown=unknown, now=now, what=what, dates=order
+        )
         typed_parts.append(typed)
         if chunk_problems:
             problems.extend(chunk_problems)
@@ -337,6 +356,7 @@ def _check(
     unknown: Literal["error", "drop"],
     now: datetime,
     what: str,
+    dates: str = "auto",
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """The chunk's valid events, typed, and the problems of the others (reader's and schema's)."""
     problems = list(reader_problems)
@@ -348,22 +368,27 @@ def _check(
         problems.extend(unplaced)
         todo = todo.drop(index=[p.row for p in unplaced])
     try:
-        return _validate(todo, unknown=unknown, now=now, what=what), problems
+        return _validate(todo, unknown=unknown, now=now, what=what, dates=dates), problems
     except ValidationError as exc:
         if any(p.row == "header" for p in exc.problems):
             raise  # a bad column is the whole file's problem, not a row's
         problems.extend(exc.problems)
         bad = {p.row for p in exc.problems}
         good = todo.drop(index=[r for r in bad if r in todo.index])
-        return _validate(good, unknown=unknown, now=now, what=what), problems
+        return _validate(good, unknown=unknown, now=now, what=what, dates=dates), problems
 
 
 def _validate(
-    events: pd.DataFrame, *, unknown: Literal["error", "drop"], now: datetime, what: str
+    events: pd.DataFrame,
+    *,
+    unknown: Literal["error", "drop"],
+    now: datetime,
+    what: str,
+    dates: str = "auto",
 ) -> pd.DataFrame:
     if events.empty:
         return S.empty_frame()
-    return S.validate(events, unknown_columns=unknown, now=now, what=what)
+    return S.validate(events, unknown_columns=unknown, now=now, what=what, dates=dates)
 
 
 def _first_of_each_id(typed: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:

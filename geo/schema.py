@@ -29,6 +29,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo import dates as D
 from geo import settings
 from geo.errors import Problem, ValidationError
 from geo.text import without_accents
@@ -248,8 +249,6 @@ TIME_PRECISION_CODES: dict[int, str] = {
     3: "only the month (middle of the month used)",
 }
 
-# ISO dates and the forms spreadsheet tools write; anything else must be parsed by a format reader.
-_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%d %B %Y", "%d-%b-%y", "%d/%m/%Y")
 # Integers beyond 2**53 lose digits as floats; no count or code of ours comes near that.
 _MAX_INT = 2**53
 # Some feeds stamp events with the publication time zone and land a few hours "ahead" of UTC.
@@ -488,27 +487,64 @@ def _number_values(column: pd.Series, text: np.ndarray | None) -> np.ndarray:
     return np.asarray(pd.to_numeric(text, errors="coerce"), dtype="float64")
 
 
-def _date_values(column: pd.Series, text: np.ndarray | None) -> np.ndarray:
-    """Dates written in any of the accepted forms, as midnight; unparseable ones NaT."""
+def _date_values(column: pd.Series, text: np.ndarray | None, order: str) -> D.Dates:
+    """Dates in any form :mod:`geo.dates` accepts (``order`` for day and month as numbers)."""
     if text is None and pd.api.types.is_datetime64_any_dtype(column):
-        return _day(_in_range(_naive_utc(column)))
+        values = pd.DatetimeIndex(column)
+        if values.tz is not None:
+            values = values.tz_localize(None)  # the day as written where it happened, not UTC
+        start = _day(_in_range(values.to_numpy()))
+        n = len(start)
+        return D.Dates(start, np.full(n, _NAT), np.full(n, np.nan), np.full(n, None, object))
     if text is None:
         text = _text_values(column)
-    parsed = np.full(len(text), _NAT)
-    todo = np.flatnonzero(~pd.isna(text))
-    short = np.array([t[:40] for t in text[todo]], dtype=object)
-    for fmt in _DATE_FORMATS:
-        if not len(todo):
-            break
-        got = _in_range(pd.to_datetime(short, format=fmt, errors="coerce").to_numpy())
-        parsed[todo] = got
-        left = np.isnat(got)
-        todo, short = todo[left], short[left]
-    if len(todo):
-        # ISO 8601 with a time part ("2022-10-23T00:00:00", "2013-01-03 00:00:00.000").
-        attempt = pd.to_datetime(short, format="ISO8601", errors="coerce", utc=True)
-        parsed[todo] = _in_range(_naive_utc(attempt))
-    return _day(parsed)
+    return D.read(text, order)
+
+
+def _date_order(frame: pd.DataFrame, rows: pd.Index, dates: str, what: str) -> str:
+    """The order of the frame's numeric dates: the one given, or the one its values all fit."""
+    if dates != D.AUTO:
+        return dates
+    texts = {}
+    for name in (EVENT_DATE, EVENT_DATE_END):
+        column = frame.get(name)
+        if isinstance(column, pd.DataFrame):
+            column = column.iloc[:, 0]
+        if column is not None and not pd.api.types.is_datetime64_any_dtype(column):
+            texts[name] = _text_values(column)
+    return D.file_order(texts, rows, what=what)
+
+
+def _apply_spans(
+    v: _Values, spans: dict[str, D.Dates], rows: pd.Index, problems: _Problems, now: datetime
+) -> None:
+    """A date naming only a month or a year: its last day the end, its precision the coarse one."""
+    if not spans:
+        return
+    today = np.datetime64(pd.Timestamp(now).tz_convert("UTC").tz_localize(None).normalize(), "ns")
+    end, precision = v[EVENT_DATE_END], v[TIME_PRECISION]
+    implied = np.full(len(end), np.nan)
+    # A month or year written as the end ends with its last day; as the start, it is the whole span.
+    for name in (EVENT_DATE_END, EVENT_DATE):
+        span = spans.get(name)
+        if span is None:
+            continue
+        fill = ~np.isnat(span.end) & (np.isnat(end) if name == EVENT_DATE else True)
+        # A span that runs on past today (this month, this year) ends today.
+        end[fill] = np.minimum(span.end[fill], today)
+        implied = np.fmax(implied, span.precision)
+    blank = np.isnan(precision) & ~np.isnan(implied)
+    precision[blank] = implied[blank]
+    with np.errstate(invalid="ignore"):
+        finer = precision < implied
+    for i in np.flatnonzero(finer):
+        code = int(precision[i])
+        problems.add(
+            rows[i],
+            TIME_PRECISION,
+            f"{code} ({TIME_PRECISION_CODES.get(code, 'unknown')}) is finer than the date, which "
+            f"names only a month or a year; write {D.SPAN_PRECISION} or give the day",
+        )
 
 
 def _timestamp_values(column: pd.Series, text: np.ndarray | None) -> np.ndarray:
@@ -575,6 +611,7 @@ def validate(
     unknown_columns: Literal["error", "drop"] = "error",
     now: datetime | None = None,
     what: str = "events",
+    dates: str = D.AUTO,
 ) -> gpd.GeoDataFrame:
     """Check events against the schema and return them typed, in column order, with geometry.
 
@@ -593,6 +630,10 @@ def validate(
         silently discards them.
     now
         The present, for the "event date in the future" rule (tests pass a fixed one).
+    dates
+        How day and month written as numbers are read: "auto" (the order all of the frame's
+        dates fit, refused when they fit both or neither), "dayfirst", "monthfirst" or a
+        ``strptime`` format; see :mod:`geo.dates`.
     what
         How the error message names the input ("events", "file data/events/x.yaml").
 
@@ -600,6 +641,8 @@ def validate(
     ------
     ValidationError
         With one :class:`~geo.errors.Problem` per bad field.
+    geo.dates.DateOrderError
+        When numeric dates do not say, as a whole, whether the day or the month comes first.
     """
     problems = _Problems()
     unknown = [c for c in frame.columns if c not in KINDS and c != GEOMETRY]
@@ -610,7 +653,12 @@ def validate(
     if rows.has_duplicates:
         rows = pd.RangeIndex(1, len(frame) + 1)
     now = now or datetime.now(UTC)
-    v: _Values = {col.name: _parse_column(frame, col, rows, problems) for col in COLUMNS}
+    order = _date_order(frame, rows, dates, what)
+    spans: dict[str, D.Dates] = {}
+    v: _Values = {
+        col.name: _parse_column(frame, col, rows, problems, order, spans) for col in COLUMNS
+    }
+    _apply_spans(v, spans, rows, problems, now)
     # The disorder type each sub-event type implies: the default where none is given, and the
     # check of one that is.
     derived = _disorder_of(v[SUB_EVENT_TYPE])
@@ -623,9 +671,18 @@ def validate(
 
 
 def _parse_column(
-    frame: pd.DataFrame, col: Column, rows: pd.Index, problems: _Problems
+    frame: pd.DataFrame,
+    col: Column,
+    rows: pd.Index,
+    problems: _Problems,
+    order: str = D.AUTO,
+    spans: dict[str, D.Dates] | None = None,
 ) -> np.ndarray:
-    """One column's values as its kind's array, each value that does not parse a problem."""
+    """One column's values as its kind's array, each value that does not parse a problem.
+
+    Date columns are read in ``order``; what each date cell says (a month or year spans more than
+    a day) goes into ``spans`` under the column's name.
+    """
     n, name = len(frame), col.name
     if name not in frame:
         return _empty(col.kind, n)
@@ -668,9 +725,12 @@ def _parse_column(
             values[frac] = np.nan
         return values
     if col.kind == "date":
-        values = _date_values(column, text)
-        flag(present & np.isnat(values), "is not a date (write it as YYYY-MM-DD)")
-        return values
+        read = _date_values(column, text, order)
+        for i in np.flatnonzero(present & np.isnat(read.start)):
+            problems.add(rows[i], name, shown(read.why[i] or D.NOT_A_DATE)(i))
+        if spans is not None:
+            spans[name] = read
+        return read.start
     values = _timestamp_values(column, text)
     flag(present & np.isnat(values), "is not an ISO 8601 timestamp")
     return values

@@ -16,6 +16,7 @@ import streamlit as st
 
 from dashboard import auth, data
 from dashboard.messages import plain
+from geo import dates as D
 from geo import settings
 from geo.errors import ConflictmapError, ValidationError
 from geo.importer import import_file
@@ -43,6 +44,18 @@ skip_bad = st.checkbox(
     "Store the valid rows and list the rejected ones (otherwise one bad row stores nothing)",
     key="import_skip_bad",
 )
+# The same choice as the CLI's --dayfirst / --monthfirst / --date-format.
+ORDERS = {
+    "As the file's own dates show (refused when they read both ways)": D.AUTO,
+    "Day first: 10/05/2022 is 10 May": D.DAYFIRST,
+    "Month first: 10/05/2022 is 5 October": D.MONTHFIRST,
+}
+with st.expander("Dates written as numbers (10/05/2022)"):
+    order = ORDERS[st.radio("Day and month", list(ORDERS), key="import_date_order")]
+    date_format = st.text_input(
+        "Or every date in this format (strptime, e.g. %m/%d/%y); overrides the choice above",
+        key="import_date_format",
+    ).strip()
 if upload is not None and upload.size > settings.MAX_INPUT_BYTES:
     st.error(
         f"{plain(upload.name)} is {upload.size / 2**20:,.0f} MB, over the {limit_mb:,} MB limit "
@@ -61,7 +74,12 @@ elif upload is not None and st.button(f"Import {upload.name}", type="primary", k
         try:
             user = auth.require(team.IMPORT)
             report = import_file(
-                path, store=data.store(), skip_bad=skip_bad, progress=progress, user=user.name
+                path,
+                store=data.store(),
+                skip_bad=skip_bad,
+                progress=progress,
+                user=user.name,
+                dates=date_format or order,
             )
         except ValidationError as exc:
             bar.empty()
@@ -69,6 +87,11 @@ elif upload is not None and st.button(f"Import {upload.name}", type="primary", k
                 f"Nothing was stored: {len(exc.problems):,} problem(s) in {plain(upload.name)}."
             )
             _problems_table([(p.row, f"{p.column}: {p.message}") for p in exc.problems])
+        except D.DateOrderError as exc:
+            bar.empty()
+            message = str(exc).replace(f"file {path}", upload.name)
+            st.error(f"Nothing was stored: {plain(message)}")
+            st.info("Say how the dates read under **Dates written as numbers** above.")
         except ConflictmapError as exc:
             bar.empty()
             # The file was saved under a temporary folder: name it as the analyst knows it.

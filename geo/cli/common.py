@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
+from geo import dates as D
 from geo import schema as S
 from geo.errors import ConflictmapError
 from geo.event_files import default_store
@@ -54,6 +55,44 @@ def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--source", action="append", default=[], help="outlet name")
     group.add_argument("--text", default="", help="words in notes, evidence, place or actors")
     group.add_argument("--bbox", type=_parse_bbox, help="min_lon,min_lat,max_lon,max_lat")
+
+
+def add_date_arguments(parser: argparse.ArgumentParser) -> None:
+    """--dayfirst / --monthfirst / --date-format: how to read day and month written as numbers."""
+    group = parser.add_argument_group(
+        "dates written as numbers (10/05/2022): by default the order every date of the file fits; "
+        "a file whose dates all read both ways is refused"
+    ).add_mutually_exclusive_group()
+    for order, example in ((D.DAYFIRST, "10 May"), (D.MONTHFIRST, "5 October")):
+        group.add_argument(
+            f"--{order}",
+            dest="dates",
+            action="store_const",
+            const=order,
+            help=f"10/05/2022 is {example}",
+        )
+    group.add_argument(
+        "--date-format",
+        dest="dates",
+        type=_parse_date_format,
+        metavar="FMT",
+        help="every date in this strptime format, e.g. %%m/%%d/%%y or %%d.%%m.%%Y",
+    )
+    # No string default: argparse would run it through --date-format's check.
+    parser.set_defaults(dates=None)
+
+
+def date_order(args: argparse.Namespace) -> str:
+    """The order of numeric dates the user gave, or "auto"."""
+    return args.dates or D.AUTO
+
+
+def _parse_date_format(text: str) -> str:
+    if "%" not in text:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date format; write it with strptime codes, e.g. %d/%m/%Y"
+        )
+    return text
 
 
 def filters_from_args(args: argparse.Namespace) -> Filters:

@@ -60,7 +60,7 @@ def _parse_mapping(text: str) -> tuple[str, str]:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from geo.cli.common import get_store
+    from geo.cli.common import date_order, get_store
 
     store = get_store(args)
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
@@ -74,6 +74,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             progress=bar,
             mapping=dict(args.map) if args.map else None,
             user=args.user,
+            dates=date_order(args),
         )
     except ValidationError as exc:
         if bar is not None:
@@ -145,7 +146,7 @@ def _same(a: object, b: object) -> bool:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``import`` and ``duplicates`` to the ``conflictmap`` parser."""
-    from geo.cli.common import add_filter_arguments
+    from geo.cli.common import add_date_arguments, add_filter_arguments
 
     p = sub.add_parser(
         "import",
@@ -169,6 +170,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="PROPERTY=COLUMN",
         help="GeoJSON: read a property as a schema column (repeatable); others are ignored",
     )
+    add_date_arguments(p)
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser(

@@ -18,7 +18,13 @@ from geo import settings
 from geo.cli import extract as cli_extract
 from geo.cli import interop as cli_interop
 from geo.cli import team as cli_team
-from geo.cli.common import add_filter_arguments, filters_from_args, get_store
+from geo.cli.common import (
+    add_date_arguments,
+    add_filter_arguments,
+    date_order,
+    filters_from_args,
+    get_store,
+)
 from geo.errors import ConflictmapError, ValidationError
 from geo.event_files import bundled_event_files, read_event_files
 from geo.export import FORMATS, export, get_format
@@ -43,7 +49,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    events = read_event_files([Path(p) for p in args.files])
+    events = read_event_files([Path(p) for p in args.files], dates=date_order(args))
     store = get_store(args)
     on_existing = "replace" if args.replace else "skip"
     result = store.add(events, on_existing=on_existing, user=args.user)
@@ -132,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("add", help="add hand-coded events (YAML or CSV), all or nothing")
     p.add_argument("files", nargs="+", help=".yaml/.yml/.csv files in schema columns")
     p.add_argument("--replace", action="store_true", help="overwrite events whose id is stored")
+    add_date_arguments(p)
     p.set_defaults(func=cmd_add)
 
     p = sub.add_parser("list", help="list events, filtered")

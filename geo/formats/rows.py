@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from geo import dates as D
 from geo import schema as S
 from geo.errors import InputError, Problem, ValidationError
 from geo.formats.values import restore_formulas
@@ -187,3 +188,42 @@ def collect(chunks: Iterable[Chunk], *, what: str) -> pd.DataFrame:
     if problems:
         raise ValidationError(problems, what=what)
     return pd.concat(frames) if frames else pd.DataFrame(columns=[S.EVENT_ID])
+
+
+def with_date_order(
+    chunks: Iterable[Chunk], dates: str, *, what: str
+) -> Iterator[tuple[Chunk, str]]:
+    """Each chunk with the order its numeric dates are read in: one order for the whole file.
+
+    ``dates`` given (not "auto") is every chunk's. Otherwise the file's values decide
+    (:class:`geo.dates.Evidence`): a chunk waits while its dates read both ways and no chunk has
+    yet said which comes first, so the order of row 2 may be settled by row 40,000.
+
+    Raises
+    ------
+    geo.dates.DateOrderError
+        When the file's dates need two orders, or all of them read both ways.
+    """
+    if dates != D.AUTO:
+        for chunk in chunks:
+            yield chunk, dates
+        return
+    evidence = D.Evidence()
+    waiting: list[Chunk] = []
+    for chunk in chunks:
+        events = chunk.events
+        for name in (S.EVENT_DATE, S.EVENT_DATE_END):
+            column = events.get(name)
+            if column is not None and not pd.api.types.is_datetime64_any_dtype(column):
+                evidence.add(column.to_numpy(dtype=object), events.index, name)
+        evidence.check(what)
+        order = evidence.decided()
+        if order is None and evidence.either is not None:
+            waiting.append(chunk)
+            continue
+        for held in waiting:
+            yield held, order or D.AUTO
+        waiting = []
+        yield chunk, order or D.AUTO
+    if waiting:
+        evidence.order(what)  # raises: the file ended without saying

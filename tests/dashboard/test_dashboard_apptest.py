@@ -428,3 +428,14 @@ def test_import_refuses_a_file_with_a_bad_row_then_stores_the_valid_ones(
     stored = GeoPackageStore(store_path)
     assert "I-1" in set(stored.load()[S.EVENT_ID])
     assert list(stored.history("I-1")["action"]) == ["add"]
+
+
+def test_the_import_page_asks_how_numeric_dates_are_written(app: AppTest) -> None:
+    app.switch_page("views/imports.py").run()
+    assert not app.exception
+    (choice,) = [r for r in app.radio if r.key == "import_date_order"]
+    assert [o.split(":")[0] for o in choice.options] == [
+        "As the file's own dates show (refused when they read both ways)",
+        "Day first",
+        "Month first",
+    ]
