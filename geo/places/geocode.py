@@ -185,7 +185,14 @@ def _readings(token: str) -> list[str]:
     # "Albukamal", "Alqaim": the article glued to the name.
     if len(t) > 5 and t[:2] in ("al", "el"):
         return [t, t[2:]]
+    # «عين» "spring", the first word of many names, has as many spellings as GeoNames has
+    # sources: "Ein Issa" is "‘Ayn ‘Isa".
+    if t in _AIN:
+        return [t, *(a for a in _AIN if a != t)]
     return [t]
+
+
+_AIN = ("ayn", "ain", "ein")
 
 
 # Prepositions that may open a mention («على أطراف», «عند مدخل»); skipped only there, since

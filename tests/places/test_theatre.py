@@ -187,6 +187,12 @@ def test_exact_at_home_beats_exact_abroad_and_misspellings_are_sought_at_home(ge
     assert r.matched and r.place_id == "geonames:173480"
 
 
+@pytest.mark.parametrize("mention", ["Ein Issa", "Ain Issa", "Ayn Issa", "عين عيسى"])
+def test_the_spellings_of_ain_name_the_same_town(geocoder, mention):
+    r = geocoder.geocode(mention)
+    assert r.place_id == "geonames:172134" and r.reason.startswith("name match"), r.reason
+
+
 # --- honest reasons ----------------------------------------------------------------------------
 def test_an_unknown_name_is_no_candidate_not_outside_the_country(geocoder):
     assert geocoder.geocode("Xyzzyville", country="SY").reason == "no candidate in the gazetteer"
