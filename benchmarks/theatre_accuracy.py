@@ -12,7 +12,7 @@ Two lists, both from real material (never written beside the code):
 Each mention is geocoded bare (no country, no nearby places), in the region given (the analyst's
 ``CONFLICTMAP_REGION``); it counts when the point is within its tolerance (10 km) of the reference.
 
-    .venv/bin/python -m benchmarks.theatre_accuracy [--region SY,IQ]
+    .venv/bin/python -m benchmarks.theatre_accuracy [--region SY,IQ] [--dump SY.txt --dump IQ.txt]
 
 Prints the figures and every failure; nothing is asserted. ``bench_geocode`` prints the same
 figures after the speed table.
@@ -32,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from geo.places.gazetteer import Gazetteer  # noqa: E402
 from geo.places.geocode import Geocoder  # noqa: E402
 
 MENTIONS = ROOT / "tests" / "data" / "geocode_theatre_mentions.csv"
@@ -166,8 +167,16 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--region", default="SY,IQ", help="the theatre (default SY,IQ)")
+    parser.add_argument(
+        "--dump",
+        action="append",
+        default=[],
+        type=Path,
+        help="a GeoNames country dump (SY.txt, IQ.txt) to add to the gazetteer; repeatable",
+    )
     args = parser.parse_args()
-    print_figures(Geocoder(), parse_region(args.region))
+    gazetteer = Gazetteer.load(dumps=args.dump)
+    print_figures(Geocoder(gazetteer), parse_region(args.region))
 
 
 if __name__ == "__main__":

@@ -15,6 +15,9 @@ CONFLICTMAP_CACHE_DIR
     Where derived indexes (the gazetteer index) are cached (default ``~/.cache/conflictmap``).
 CONFLICTMAP_BOUNDARIES
     A folder or file of admin boundaries (GeoJSON/GeoPackage, OCHA COD-AB fields) for admin areas.
+CONFLICTMAP_GEONAMES_DUMPS
+    GeoNames country dumps (``SY.txt``, ``IQ.txt``: every village), joined by the path separator,
+    added to the gazetteer (read when the geocoder is first used; see geo.places.geocode).
 CONFLICTMAP_REGION
     The theatre, e.g. ``SY,IQ`` (ISO codes or English names): the countries where the geocoder reads
     a bare place name first, after the report's own country (default: the countries of the events

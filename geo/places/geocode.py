@@ -47,11 +47,12 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from geo.errors import Problem
+from geo.errors import InputError, Problem
 from geo.places.gazetteer import AREA_KINDS, Gazetteer, Place, find_country
 from geo.text import (
     EN_ARTICLES,
@@ -855,13 +856,31 @@ def describe(result: GeocodeResult, *, candidates: bool = False) -> str:
 # --- the shared default ------------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def default_geocoder() -> Geocoder:
-    """The process-wide geocoder: the cached gazetteer, and boundaries from CONFLICTMAP_BOUNDARIES."""
+    """The process-wide geocoder: the cached gazetteer (with the GeoNames dumps of
+    CONFLICTMAP_GEONAMES_DUMPS), and boundaries from CONFLICTMAP_BOUNDARIES."""
     boundaries = None
     if os.environ.get("CONFLICTMAP_BOUNDARIES"):
         from geo.places.boundaries import Boundaries
 
         boundaries = Boundaries.load()
-    return Geocoder(boundaries=boundaries)
+    return Geocoder(Gazetteer.load(dumps=configured_dumps()), boundaries=boundaries)
+
+
+def configured_dumps() -> list[Path]:
+    """The GeoNames country dumps CONFLICTMAP_GEONAMES_DUMPS names (paths joined by os.pathsep).
+
+    cities500 holds a few hundred places of Syria and Iraq; the country dumps (``SY.txt``,
+    ``IQ.txt`` from GeoNames' download pages, fetched by the analyst) hold every village.
+    """
+    text = os.environ.get("CONFLICTMAP_GEONAMES_DUMPS", "")
+    paths = [Path(p).expanduser() for p in text.split(os.pathsep) if p.strip()]
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise InputError(
+            f"CONFLICTMAP_GEONAMES_DUMPS names no such file: {', '.join(missing)} "
+            "(GeoNames country dumps such as SY.txt, joined by " + repr(os.pathsep) + ")"
+        )
+    return paths
 
 
 def geocode(

@@ -280,3 +280,27 @@ def test_most_real_mentions_resolve_within_10_km(geocoder):
             misses.append(f"{row['mention']!r}: {r.reason}")
     # benchmarks/theatre_accuracy.py prints the figure; the floor keeps a regression visible.
     assert 1 - len(misses) / len(rows) >= 0.9, "\n".join(misses)
+
+
+# --- every village: GeoNames country dumps -----------------------------------------------------
+def test_geonames_dumps_named_in_the_setting_join_the_gazetteer(tmp_path, monkeypatch):
+    from test_gazetteer import DUMP
+
+    from geo.places.geocode import configured_dumps
+
+    dump = tmp_path / "SY.txt"
+    dump.write_text(DUMP + "\n", encoding="utf-8")
+    monkeypatch.setenv("CONFLICTMAP_GEONAMES_DUMPS", str(dump))
+    gaz = Gazetteer.load(
+        sites=None, geonames=False, dumps=configured_dumps(), cache_dir=tmp_path / "cache"
+    )
+    r = Geocoder(gaz, region=("SY",)).geocode("قرية تجربة")
+    assert r.matched and r.place_id == "geonames:9000001"
+
+
+def test_a_dump_that_is_not_there_is_named(tmp_path, monkeypatch):
+    from geo.places.geocode import configured_dumps
+
+    monkeypatch.setenv("CONFLICTMAP_GEONAMES_DUMPS", str(tmp_path / "IQ.txt"))
+    with pytest.raises(InputError, match=r"IQ\.txt"):
+        configured_dumps()
