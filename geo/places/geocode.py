@@ -25,10 +25,12 @@ How a mention is read
    for misspellings, with a high threshold and a margin over the runner-up.
 4. Candidates are read against the prior an analyst uses (:mod:`geo.places.region`): the
    report's country first, then the region (the theatre: ``CONFLICTMAP_REGION``, the store's or
-   the bundled events' countries), then the world. A level outranks a tier: a transliteration in
-   Syria beats an exact name in Brazil. Abroad only exact names count; a misspelling is looked
-   for at home only. With the report's country given, a place in another country of the region
-   is accepted and the reason says so; a place outside both is refused, naming where it is.
+   the bundled events' countries), then the world. An exact name at home beats the same name
+   abroad; a transliteration at home beats an exact name abroad, unless that one reads more of
+   the mention ("Erbil airport" whole) or names a city ("Erbil"). Abroad only exact names count;
+   a misspelling is looked for at home only. With the report's country given, a place in another
+   country of the region is accepted and the reason says so; a place outside both is refused,
+   naming where it is.
 5. Candidates within 12 km of each other are one place. Between distinct places the geocoder
    decides by the kind asked for («مطار», "base"), the closer spelling, proximity to the ``near``
    points, the kind of feature (a town or a site over a quarter, a farm or a hill) and a much
