@@ -532,6 +532,18 @@ class Geocoder:
         hits = found.hits
         notes: list[str] = []
         if not hits:
+            asked = _kind_asked(found.elsewhere)
+            if asked and not any(gaz.kind(h.index) in _KIND_HINTS[asked] for h in found.elsewhere):
+                # "حقل الورد": no field of that name anywhere; a village abroad that shares the
+                # name without the word «حقل» is not where the report's field is.
+                names = _list_places(gaz, _by_size(gaz, found.elsewhere), limit=3)
+                return GeocodeResult(
+                    mention=mention,
+                    matched=False,
+                    reason=f"no candidate in the gazetteer: no {asked} of that name (elsewhere, "
+                    f"only other places so named: {names})",
+                    candidates=tuple(self._candidate(h) for h in found.elsewhere[:10]),
+                )
             if found.elsewhere and prior.iso2:
                 return self._abroad(mention, found.elsewhere, prior)
             if found.elsewhere:
@@ -621,6 +633,17 @@ class Geocoder:
                 candidates=candidates,
             )
         rep = self._representative(clusters[0], kinds_wanted, wants_region)
+        if kinds_wanted and gaz.kind(rep.index) not in kinds_wanted and rep.match == "fuzzy":
+            # A field or base of an unknown name is not coded near a town that is only spelt
+            # like it ("Jafra oil field" is not at al-Haffah).
+            other = gaz.place(rep.index)
+            return GeocodeResult(
+                mention=mention,
+                matched=False,
+                reason=f"no candidate in the gazetteer: no {_kind_asked([rep])} of that name "
+                f"(the closest spelling is {other.name_en}, a {other.kind})",
+                candidates=candidates,
+            )
         result = self._result(mention, rep, categories, kinds_wanted, decided, candidates)
         if notes:
             result = replace(
@@ -798,6 +821,14 @@ class Geocoder:
             score=round(min(score, 1.0), 3),
             candidates=candidates,
         )
+
+
+def _kind_asked(hits: list[_Hit]) -> str | None:
+    """The kind of site the mention's generic words ask for ("field", "base"), if any."""
+    if not hits:
+        return None
+    asked = sorted(c for c in hits[0].leftover if c in _KIND_HINTS and c not in ("type", "region"))
+    return asked[0] if asked else None
 
 
 def _level_name(prior: _Prior, level: frozenset[str] | None) -> str:

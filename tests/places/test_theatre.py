@@ -202,6 +202,17 @@ def test_an_unknown_name_is_no_candidate_not_outside_the_country(geocoder):
     assert r.reason.startswith("no candidate in Syria; only spellings like it elsewhere")
 
 
+@pytest.mark.parametrize("mention", ["حقل الورد", "Lafarge base", "Jafra oil field"])
+def test_an_unknown_field_or_base_is_no_candidate_not_a_town_abroad_or_spelt_alike(
+    geocoder, mention
+):
+    # al-Ward field, the Lafarge base and the Jafra field are not in the gazetteer; towns that
+    # share or resemble their names (Verd in Slovenia, La Farge in the US, al-Haffah) are not them.
+    r = geocoder.geocode(mention, country="SY")
+    assert not r.matched
+    assert r.reason.startswith("no candidate in the gazetteer: no "), r.reason
+
+
 # --- the sites of the theatre ------------------------------------------------------------------
 SITES = [
     ("Ain al-Asad air base", "site:ain-al-asad-airbase"),
