@@ -1,8 +1,9 @@
-"""Gazetteer index and geocoder speed: build time, size on disk, cold load, lookups per second.
+"""Gazetteer index and geocoder speed (build time, size on disk, cold load, lookups per second),
+then how often bare names of the theatre resolve to the place meant (:mod:`theatre_accuracy`).
 
 Run: ``.venv/bin/python benchmarks/bench_geocode.py`` (builds the index in a temporary cache
 folder, so the user's cache is untouched; ``--cache-dir`` to measure another one).
-Prints one table; nothing here is a test.
+Prints tables; nothing here is a test.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.theatre_accuracy import print_figures  # noqa: E402
 from geo.places.gazetteer import Gazetteer  # noqa: E402
 from geo.places.geocode import Geocoder  # noqa: E402
+from geo.places.region import parse_region  # noqa: E402
 
 MENTIONS = ROOT / "tests" / "data" / "geocode_mentions.csv"
 
@@ -71,6 +74,7 @@ def main() -> None:
     parser.add_argument("--cache-dir", type=Path, help="cache folder (default: a temporary one)")
     parser.add_argument("--runs", type=int, default=5, help="cold loads to time")
     parser.add_argument("--seconds", type=float, default=5.0, help="time per lookup rate")
+    parser.add_argument("--region", default="SY,IQ", help="the theatre for the accuracy figures")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -95,8 +99,11 @@ def main() -> None:
             "exact names, country given": rate(coder, exact, seconds=args.seconds),
             "labelled list (mixed)": rate(coder, labelled, seconds=args.seconds),
             "misspellings, country given": rate(coder, fuzzy_in_country, seconds=args.seconds),
-            "misspellings, no country": rate(coder, fuzzy_global, seconds=args.seconds),
+            "misspellings, no country (in the region)": rate(
+                coder, fuzzy_global, seconds=args.seconds
+            ),
         }
+        theatre = Geocoder(gaz, region=parse_region(args.region))
 
     median = [statistics.median(x[i] for x in loads) for i in range(4)]
     print(f"{'measure':44} value")
@@ -114,7 +121,8 @@ def main() -> None:
     print(f"{'cold load: first lookup':44} {median[2] * 1000:.0f} ms")
     print(f"{'cold load: whole fresh process':44} {median[3] * 1000:.0f} ms")
     for label, value in rates.items():
-        print(f"{'lookups/s: ' + label:44} {value:,.0f}")
+        print(f"{'lookups/s: ' + label:44} {value:,.0f}  ({1000 / value:.2f} ms each)")
+    print_figures(theatre, theatre.region)
 
 
 if __name__ == "__main__":

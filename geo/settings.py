@@ -15,6 +15,13 @@ CONFLICTMAP_CACHE_DIR
     Where derived indexes (the gazetteer index) are cached (default ``~/.cache/conflictmap``).
 CONFLICTMAP_BOUNDARIES
     A folder or file of admin boundaries (GeoJSON/GeoPackage, OCHA COD-AB fields) for admin areas.
+CONFLICTMAP_GEONAMES_DUMPS
+    GeoNames country dumps (``SY.txt``, ``IQ.txt``: every village), joined by the path separator,
+    added to the gazetteer (read when the geocoder is first used; see geo.places.geocode).
+CONFLICTMAP_REGION
+    The theatre, e.g. ``SY,IQ`` (ISO codes or English names): the countries where the geocoder reads
+    a bare place name first, after the report's own country (default: the countries of the events
+    in the store where the caller passes them, else those of the bundled events).
 CONFLICTMAP_OFFLINE
     "1" to serve Leaflet and plugins from the app itself instead of CDNs (default "1").
 CONFLICTMAP_TILES
@@ -49,6 +56,7 @@ CACHE_DIR = Path(
     os.environ.get("CONFLICTMAP_CACHE_DIR", Path.home() / ".cache" / "conflictmap")
 ).expanduser()
 BOUNDARIES: str | None = os.environ.get("CONFLICTMAP_BOUNDARIES") or None
+REGION: str | None = os.environ.get("CONFLICTMAP_REGION") or None
 OFFLINE: bool = os.environ.get("CONFLICTMAP_OFFLINE", "1") not in ("0", "false", "no")
 TILES: str = os.environ.get("CONFLICTMAP_TILES", "none" if OFFLINE else "osm")
 MAX_INPUT_BYTES: int = int(os.environ.get("CONFLICTMAP_MAX_INPUT_MB", "512")) * 1024 * 1024

@@ -290,11 +290,20 @@ GENERIC_WORDS: dict[str, str] = {
             "northwest",
             "southeast",
             "southwest",
+            # the district or subdistrict named after its seat ("Qaim district", «ناحية البصيرة»)
+            "district",
+            "subdistrict",
+            "nahiya",
+            "nahiyah",
+            "nahiyat",
         ],
         "region_part",
     ),
     **dict.fromkeys(
-        ["ريف", "باديه", "بوادي", "شرق", "شرقي", "غرب", "غربي", "شمال", "شمالي", "جنوب", "جنوبي"],
+        [
+            *("ريف", "باديه", "بوادي", "شرق", "شرقي", "غرب", "غربي", "شمال", "شمالي", "جنوب"),
+            *("جنوبي", "ناحيه"),
+        ],
         "region_part",
     ),
     # the region itself

@@ -109,10 +109,28 @@ def _parse_point(text: str) -> tuple[float, float]:
 
 def cmd_geocode(args: argparse.Namespace) -> int:
     from geo.places.geocode import describe, geocode
+    from geo.places.region import default_region, parse_region
 
-    result = geocode(args.mention, country=args.country, near=args.near or None)
+    region = parse_region(args.region) if args.region else default_region(_store_countries(args))
+    result = geocode(args.mention, country=args.country, near=args.near or None, region=region)
     print(describe(result, candidates=args.candidates))
     return 0 if result.matched else 1
+
+
+def _store_countries(args: argparse.Namespace) -> list[object] | None:
+    """Countries of the stored events (the theatre a bare name is read in), or None without a store.
+
+    An existing store only: geocoding a name never creates one.
+    """
+    target = args.store or settings.DATABASE_URL or settings.STORE_PATH
+    is_file = not str(target).startswith(("postgresql://", "postgres://"))
+    if is_file and not Path(target).exists():
+        return None
+    try:
+        frame = open_store(target).load()
+    except ConflictmapError:
+        return None
+    return frame[S.COUNTRY].tolist() if S.COUNTRY in frame.columns else None
 
 
 # --- parser ----------------------------------------------------------------------------------------
@@ -162,6 +180,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--country", help="the report's country (ISO2, ISO3 or English name)")
     p.add_argument(
         "--near", action="append", type=_parse_point, help="LAT,LON of another place of the report"
+    )
+    p.add_argument(
+        "--region",
+        help="the theatre read after the report's country, e.g. SY,IQ (default: "
+        "$CONFLICTMAP_REGION, else the countries of the stored events, else the bundled ones)",
     )
     p.add_argument("--candidates", action="store_true", help="also list the candidates weighed")
     p.set_defaults(func=cmd_geocode)

@@ -2,6 +2,7 @@
 
 Owns: ``gazetteer`` (GeoNames, curated sites and optional dumps in one normalised name index),
 ``geocode`` (a mention and its context to a place, precision, admin areas and the reason),
+``region`` (the theatre a bare name is read in: the setting, the store's or the bundled countries),
 ``boundaries`` (admin polygons an analyst supplies, point-in-polygon assignment), ``topojson``
 (the borders of the offline base map) and ``countries`` (is a point in the country it is coded
 with). May import the core modules (``text``, ``errors``,

@@ -48,7 +48,7 @@ from geo.text import (
     without_accents,
 )
 
-INDEX_FORMAT = 5  # bump when the layout of the cached index changes
+INDEX_FORMAT = 6  # bump when the layout of the cached index changes
 GAZETTEER_DIR = settings.DATA_DIR / "gazetteer"
 SITES_CSV = GAZETTEER_DIR / "sites.csv"
 ADMIN1_CSV = GAZETTEER_DIR / "admin1.csv"
@@ -69,6 +69,7 @@ KINDS: tuple[str, ...] = (
     "governorate",
     "district",
     "region",
+    "locality",  # a minor named feature of a GeoNames dump: farm, well, hill, ruin
 )
 AREA_KINDS = frozenset({"governorate", "district", "region"})
 SOURCES = ("site", "geonames-dump", "geonames-cities500")
@@ -310,7 +311,9 @@ def read_geonames_dump(path: str | os.PathLike[str], *, feature_classes: str = "
         except ValueError:
             problems.append(Problem(lineno, "geonameid/latitude/longitude", "is not a number"))
             continue
-        kind = _DUMP_KINDS.get(cols[7], "town" if cols[6] == "P" else "region")
+        # A farm or a hill is no region: it names a spot that a town or a base of the same name
+        # outranks (see the geocoder's feature classes).
+        kind = _DUMP_KINDS.get(cols[7], "town" if cols[6] == "P" else "locality")
         places.append(
             _geonames_place(
                 geonameid,
@@ -475,7 +478,7 @@ class Gazetteer:
         self.cores: KeyIndex = state["core"]  # type: ignore[assignment]
         self.path: Path | None = None
         self._fuzzy_keys: list[str] | None = None
-        self._keys_by_country: dict[str, tuple[list[str], np.ndarray]] = {}
+        self._keys_by_country: dict[tuple[str, ...], tuple[list[str], np.ndarray]] = {}
 
     # construction
     @classmethod
@@ -644,26 +647,25 @@ class Gazetteer:
         """Sites one of whose names, without its generic words, folds to ``key``."""
         return self.cores.get(key)
 
-    def fuzzy_keys(self, country: str | None = None) -> tuple[list[str], np.ndarray]:
-        """Folded keys (and their positions) to compare a misspelling with, optionally of one country."""
+    def fuzzy_keys(
+        self, countries: str | Sequence[str] | None = None
+    ) -> tuple[list[str], np.ndarray]:
+        """Folded keys (and their positions) to compare a misspelling with, optionally of some countries."""
         if self._fuzzy_keys is None:
             self._fuzzy_keys = self.folded.keys.to_list()
-        if country is None:
+        if countries is None:
             return self._fuzzy_keys, np.arange(len(self._fuzzy_keys))
-        if country not in self._keys_by_country:
-            try:
-                code = self.countries.index(country)
-            except ValueError:
-                positions = np.zeros(0, dtype=np.int64)
-            else:
-                counts = np.diff(self.folded.indptr)
-                owner = np.repeat(np.arange(len(counts)), counts)
-                hit = self.country_codes[self.folded.ids] == code
-                positions = np.unique(owner[hit])
-            # Kept with the keys: a country's list is asked for once per misspelt mention.
+        wanted = (countries,) if isinstance(countries, str) else tuple(countries)
+        if wanted not in self._keys_by_country:
+            codes = [self.countries.index(c) for c in wanted if c in self.countries]
+            counts = np.diff(self.folded.indptr)
+            owner = np.repeat(np.arange(len(counts)), counts)
+            hit = np.isin(self.country_codes[self.folded.ids], codes)
+            positions = np.unique(owner[hit])
+            # Kept with the keys: the list is asked for once per misspelt mention.
             keys = [self._fuzzy_keys[i] for i in positions]
-            self._keys_by_country[country] = (keys, positions)
-        return self._keys_by_country[country]
+            self._keys_by_country[wanted] = (keys, positions)
+        return self._keys_by_country[wanted]
 
 
 def _geonames_source(place_id: str) -> str:

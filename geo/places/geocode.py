@@ -3,8 +3,10 @@
 >>> r = geocode("بادية بلدة الجلاء بريف البوكمال", country="SY")
 >>> r.name_en, r.geo_precision, r.latitude, r.longitude
 ('Al Jalā’', 2, 34.63346, 40.84054)
->>> geocode("al-Qaim", country="SY").reason.split(" (")[0]
-"outside Syria, the report's country: 'al-Qaim' names Al Qā’im"
+>>> geocode("Hajin").country  # a bare name is read in the theatre first
+'Syria'
+>>> geocode("al-Qaim", country="SY", region=()).reason.split(" (")[0]
+"outside Syria, the report's country: 'al-Qaim' names Al Qa’im"
 
 How a mention is read
 ---------------------
@@ -21,10 +23,19 @@ How a mention is read
    tiers: the folded key (spelling variants, clitics, articles), the consonant skeleton
    (transliteration variants: "Dayr az Zawr" = "Deir ez-Zor"), then rapidfuzz on the folded keys
    for misspellings, with a high threshold and a margin over the runner-up.
-4. Candidates outside the report's country are set aside (and named in the reason when nothing
-   is left). Candidates within 12 km of each other are one place. Between distinct places the
-   geocoder decides by the kind asked for, by proximity to the ``near`` points, by clearly larger
-   population; otherwise it answers "ambiguous" and lists them. It never guesses.
+4. Candidates are read against the prior an analyst uses (:mod:`geo.places.region`): the
+   report's country first, then the region (the theatre: ``CONFLICTMAP_REGION``, the store's or
+   the bundled events' countries), then the world. An exact name at home beats the same name
+   abroad; a transliteration at home beats an exact name abroad, unless that one reads more of
+   the mention ("Erbil airport" whole) or names a city ("Erbil"). Abroad only exact names count;
+   a misspelling is looked for at home only. With the report's country given, a place in another
+   country of the region is accepted and the reason says so; a place outside both is refused,
+   naming where it is.
+5. Candidates within 12 km of each other are one place. Between distinct places the geocoder
+   decides by the kind asked for («مطار», "base"), the closer spelling, proximity to the ``near``
+   points, the kind of feature (a town or a site over a quarter, a farm or a hill) and a much
+   larger population; when they are still close on all of these it answers "ambiguous" and
+   lists them. It never guesses.
 
 The module-level :func:`geocode` uses one :class:`Geocoder` built on first use and kept (the
 gazetteer index loads from the disk cache; see :mod:`geo.places.gazetteer`). Boundaries for admin areas
@@ -38,11 +49,12 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from geo.errors import Problem
+from geo.errors import InputError, Problem
 from geo.places.gazetteer import AREA_KINDS, Gazetteer, Place, find_country
 from geo.text import (
     EN_ARTICLES,
@@ -90,6 +102,10 @@ FUZZY_CUTOFF = 86.0  # rapidfuzz ratio (0-100) below which a misspelling is not 
 FUZZY_MARGIN = 4.0  # how far the best fuzzy place must lead the runner-up
 NEAR_MAX_KM = 150.0  # a near point farther than this from every candidate says nothing
 POPULATION_RATIO = 10.0  # a place this many times larger than every rival wins by population
+LARGE_TOWN = 20_000  # a town this large outranks a namesake too small to have been counted
+CITY = 100_000  # a city of exactly the name typed outranks a transliteration elsewhere
+# Feature classes, best first: a town or a site over a quarter, over a farm, well or hill.
+_FEATURE_RANK = {"neighbourhood": 1, "locality": 2}
 
 
 @dataclass(frozen=True)
@@ -172,7 +188,14 @@ def _readings(token: str) -> list[str]:
     # "Albukamal", "Alqaim": the article glued to the name.
     if len(t) > 5 and t[:2] in ("al", "el"):
         return [t, t[2:]]
+    # «عين» "spring", the first word of many names, has as many spellings as GeoNames has
+    # sources: "Ein Issa" is "‘Ayn ‘Isa".
+    if t in _AIN:
+        return [t, *(a for a in _AIN if a != t)]
     return [t]
+
+
+_AIN = ("ayn", "ain", "ein")
 
 
 # Prepositions that may open a mention («على أطراف», «عند مدخل»); skipped only there, since
@@ -259,6 +282,42 @@ def _spans(seg: _Segment) -> list[tuple[list[str], tuple[str, ...]]]:
 
 
 # --- the geocoder ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Prior:
+    """Where a mention is read first: the report's country, then the region (the theatre)."""
+
+    iso2: str | None = None
+    country_name: str | None = None
+    region: tuple[str, ...] = ()
+
+    def levels(self) -> list[frozenset[str] | None]:
+        """Country sets in the order they are searched; None is the whole world (no prior)."""
+        out: list[frozenset[str] | None] = []
+        if self.iso2:
+            out.append(frozenset({self.iso2}))
+        rest = frozenset(self.region) - {self.iso2}
+        if rest:
+            out.append(rest)
+        return out or [None]
+
+    def region_names(self) -> str:
+        names = []
+        for code in self.region:
+            found = find_country(code)
+            names.append(found.name if found else code)
+        return ", ".join(names)
+
+
+@dataclass
+class _Found:
+    """What the lookup found: hits at the best level of the prior, or only elsewhere."""
+
+    hits: list[_Hit]
+    level: str = "country"  # country, region, world (no prior) or abroad (outside every level)
+    elsewhere: list[_Hit] = field(default_factory=list)  # exact names abroad, nothing at home
+    similar: list[_Hit] = field(default_factory=list)  # only spellings like it, abroad
+
+
 class Geocoder:
     """A loaded gazetteer (and optional boundaries) to geocode many mentions with.
 
@@ -268,13 +327,25 @@ class Geocoder:
         The gazetteer to search (default: ``Gazetteer.load()``, from the disk cache).
     boundaries
         Admin boundaries to set admin1/admin2 by point-in-polygon (default: none).
+    region
+        The theatre: ISO2 codes whose places come first after the report's country (default:
+        :func:`geo.places.region.default_region`; ``()`` for no prior, the whole world alike).
     """
 
     def __init__(
-        self, gazetteer: Gazetteer | None = None, *, boundaries: Boundaries | None = None
+        self,
+        gazetteer: Gazetteer | None = None,
+        *,
+        boundaries: Boundaries | None = None,
+        region: Sequence[str] | None = None,
     ) -> None:
         self.gazetteer = gazetteer if gazetteer is not None else Gazetteer.load()
         self.boundaries = boundaries
+        if region is None:
+            from geo.places.region import default_region
+
+            region = default_region()
+        self.region = tuple(region)
 
     # public
     def geocode(
@@ -283,8 +354,12 @@ class Geocoder:
         *,
         country: str | None = None,
         near: Sequence[tuple[float, float]] | None = None,
+        region: Sequence[str] | None = None,
     ) -> GeocodeResult:
-        """Resolve one place mention; see the module docstring for how."""
+        """Resolve one place mention; see the module docstring for how.
+
+        ``region`` replaces the geocoder's region for this call (ISO2 codes; ``()`` for none).
+        """
         text = (mention or "").strip()
         if not text:
             return GeocodeResult(mention=mention, matched=False, reason="empty mention")
@@ -298,6 +373,7 @@ class Geocoder:
                     reason=f"unknown country {country!r}: give an ISO2/ISO3 code or English name",
                 )
             iso2, country_name = found.iso2, found.name
+        prior = _Prior(iso2, country_name, self.region if region is None else tuple(region))
         segments = split_mention(text)
         if not segments:
             return GeocodeResult(
@@ -306,11 +382,11 @@ class Geocoder:
         points = list(near or [])
         context: list[GeocodeResult] = []
         for seg in segments[1:]:
-            sub = self._resolve(seg, seg.text(), iso2, country_name, points)
+            sub = self._resolve(seg, seg.text(), prior, points)
             if sub.matched:
                 context.append(sub)
                 points.append((sub.latitude, sub.longitude))  # type: ignore[arg-type]
-        result = self._resolve(segments[0], text, iso2, country_name, points)
+        result = self._resolve(segments[0], text, prior, points)
         if result.matched or not context:
             return replace(result, mention=mention)
         # The named place is unknown but the places situating it are known: code the event to
@@ -328,15 +404,26 @@ class Geocoder:
         )
 
     # internals
-    def _lookup(self, seg: _Segment, iso2: str | None) -> tuple[list[_Hit], list[_Hit]]:
-        """Hits of the first tier and span that find anything: (in the country, elsewhere)."""
+    def _lookup(self, seg: _Segment, prior: _Prior) -> _Found:
+        """Candidates by the match and the prior: the report's country, the region, the world.
+
+        Exact names first, at home (the report's country, then the region); then
+        transliterations at home, unless an exact name abroad reads more of the mention or names
+        a city; then site names without their generic words at home; then exact names abroad;
+        then misspellings at home (none when the name is exactly a place abroad). A level
+        outranks the others within a kind of match (longest reading first): an exact name in
+        Syria beats one in Brazil. Abroad only exact names count.
+        """
         gaz = self.gazetteer
         spans = _spans(seg)
-        outside: list[_Hit] = []
-        # Site names without their generic words ("Deir ez-Zor" for "Deir ez-Zor airport") come
-        # after every full name: they must not hide the town the site is named after.
+        levels = prior.levels()
+        home: dict[tuple[str, int], list[_Hit]] = {}  # (tier, level) -> hits of the first span
+        home_span: dict[tuple[str, int], int] = {}  # which reading found them (0: the longest)
+        abroad_exact: list[_Hit] = []
+        abroad_span = len(spans)
+        abroad_similar: list[_Hit] = []
         for tier in ("exact", "skeleton", "core"):
-            for keys, leftover in spans:
+            for span_no, (keys, leftover) in enumerate(spans):
                 found: dict[int, _Hit] = {}
                 for key in keys:
                     if tier == "exact":
@@ -359,25 +446,60 @@ class Geocoder:
                     hits = [h for h in hits if gaz.is_site(h.index)]
                     if not hits:
                         continue
-                inside = [h for h in hits if iso2 is None or gaz.country(h.index) == iso2]
-                if inside:
-                    return inside, []
-                outside = outside or hits
-        if any(h.match == "exact" for h in outside):
-            # The name is exactly a place abroad: a near spelling at home is no better a guess.
-            return [], outside
-        fuzzy = self._fuzzy(spans, iso2)
-        if fuzzy:
-            return fuzzy, []
-        return [], outside
+                placed: set[int] = set()
+                for n, level in enumerate(levels):
+                    inside = [h for h in hits if level is None or gaz.country(h.index) in level]
+                    placed.update(h.index for h in inside)
+                    if inside and (tier, n) not in home:
+                        home[(tier, n)] = inside
+                        home_span[(tier, n)] = span_no
+                rest = [h for h in hits if h.index not in placed]
+                if rest and tier == "skeleton":
+                    abroad_similar = abroad_similar or rest
+                elif rest and not abroad_exact:
+                    abroad_exact, abroad_span = rest, span_no
+            if tier == "exact" and any(t == "exact" for t, _ in home):
+                break  # an exact name at home: nothing later can outrank it
+
+        def best(tier: str) -> _Found | None:
+            ns = [n for t, n in home if t == tier]
+            return (
+                _Found(home[(tier, min(ns))], _level_name(prior, levels[min(ns)])) if ns else None
+            )
+
+        def abroad_is_better(tier: str) -> bool:
+            """An exact name abroad over a transliteration at home: when it reads more of the
+            mention ("Erbil airport" whole, not "Erbil"), or as much and names a city."""
+            ns = [n for t, n in home if t == tier]
+            if not abroad_exact or not ns:
+                return False
+            span = home_span[(tier, min(ns))]
+            city = max(int(gaz.population[h.index]) for h in abroad_exact) >= CITY
+            return abroad_span < span or (abroad_span == span and city)
+
+        # Site names without their generic words ("Deir ez-Zor" for "Deir ez-Zor airport") come
+        # after transliterations: they must not hide the town the site is named after.
+        for tier in ("exact", "skeleton", "core"):
+            if tier == "skeleton" and abroad_is_better(tier):
+                continue
+            chosen = best(tier)
+            if chosen is not None:
+                return chosen
+        if not abroad_exact:
+            # A misspelling, at home only: a close spelling abroad is no guess an analyst makes.
+            for level in levels:
+                fuzzy = self._fuzzy(spans, level)
+                if fuzzy:
+                    return _Found(fuzzy, _level_name(prior, level))
+        return _Found([], "abroad", elsewhere=abroad_exact, similar=abroad_similar)
 
     def _fuzzy(
-        self, spans: list[tuple[list[str], tuple[str, ...]]], iso2: str | None
+        self, spans: list[tuple[list[str], tuple[str, ...]]], countries: frozenset[str] | None
     ) -> list[_Hit]:
         from rapidfuzz import fuzz, process
 
         gaz = self.gazetteer
-        choices, positions = gaz.fuzzy_keys(iso2)
+        choices, positions = gaz.fuzzy_keys(None if countries is None else tuple(sorted(countries)))
         if not choices:
             return []
         best: dict[int, _Hit] = {}
@@ -389,6 +511,8 @@ class Geocoder:
                     key, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=20
                 ):
                     for i in gaz.folded.places_at(int(positions[pos])).tolist():
+                        if countries is not None and gaz.country(i) not in countries:
+                            continue  # a key shared with a place of another country
                         s = round(0.88 * score / 100.0, 3)
                         if i not in best or best[i].score < s:
                             best[i] = _Hit(i, "fuzzy", s, leftover)
@@ -400,24 +524,51 @@ class Geocoder:
         self,
         seg: _Segment,
         mention: str,
-        iso2: str | None,
-        country_name: str | None,
+        prior: _Prior,
         near: list[tuple[float, float]],
     ) -> GeocodeResult:
         gaz = self.gazetteer
-        hits, outside = self._lookup(seg, iso2)
+        found = self._lookup(seg, prior)
+        hits = found.hits
+        notes: list[str] = []
         if not hits:
-            if outside:
-                outside.sort(key=lambda h: (gaz.kind(h.index) != "town", -gaz.population[h.index]))
-                names = _list_places(gaz, [h.index for h in outside], limit=3)
+            asked = _kind_asked(found.elsewhere)
+            if asked and not any(gaz.kind(h.index) in _KIND_HINTS[asked] for h in found.elsewhere):
+                # "حقل الورد": no field of that name anywhere; a village abroad that shares the
+                # name without the word «حقل» is not where the report's field is.
+                names = _list_places(gaz, _by_size(gaz, found.elsewhere), limit=3)
                 return GeocodeResult(
                     mention=mention,
                     matched=False,
-                    reason=f"outside {country_name}, the report's country: {mention!r} names {names}",
-                    candidates=tuple(self._candidate(h) for h in outside[:10]),
+                    reason=f"no candidate in the gazetteer: no {asked} of that name (elsewhere, "
+                    f"only other places so named: {names})",
+                    candidates=tuple(self._candidate(h) for h in found.elsewhere[:10]),
                 )
-            return GeocodeResult(
-                mention=mention, matched=False, reason="no candidate in the gazetteer"
+            if found.elsewhere and prior.iso2:
+                return self._abroad(mention, found.elsewhere, prior)
+            if found.elsewhere:
+                # No country given and nothing in the region: an exact name abroad is still a
+                # name the analyst may mean; it is resolved, and the reason says where it is.
+                hits = found.elsewhere
+                notes.append(f"outside the region ({prior.region_names()})")
+            elif found.similar:
+                names = _list_places(gaz, _by_size(gaz, found.similar), limit=3)
+                where = prior.country_name or prior.region_names() or "the gazetteer"
+                return GeocodeResult(
+                    mention=mention,
+                    matched=False,
+                    reason=f"no candidate in {where}; only spellings like it elsewhere: {names}",
+                    candidates=tuple(self._candidate(h) for h in found.similar[:10]),
+                )
+            else:
+                return GeocodeResult(
+                    mention=mention, matched=False, reason="no candidate in the gazetteer"
+                )
+        elif found.level == "region" and prior.iso2:
+            countries = sorted({gaz.country(h.index) for h in hits})
+            names = ", ".join(c.name if (c := find_country(x)) else x for x in countries)
+            notes.append(
+                f"not in {prior.country_name}, the report's country, but in {names}, of the region"
             )
         categories = set(hits[0].leftover)
         kinds_wanted: set[str] = set()
@@ -426,17 +577,17 @@ class Geocoder:
         wants_region = bool(categories & {"region", "region_part"})
         candidates = tuple(self._candidate(h) for h in sorted(hits, key=lambda h: -h.score)[:10])
         clusters = self._clusters(hits)
-        notes: list[str] = []
+        decided: list[str] = []
         if len(clusters) > 1 and kinds_wanted:
             kept = [c for c in clusters if any(gaz.kind(h.index) in kinds_wanted for h in c)]
             if kept and len(kept) < len(clusters):
                 clusters = kept
-                notes.append("the kind of place named")
+                decided.append("the kind of place named")
         if len(clusters) > 1 and "region" in categories:
             kept = [c for c in clusters if any(gaz.kind(h.index) in AREA_KINDS for h in c)]
             if kept and len(kept) < len(clusters):
                 clusters = kept
-                notes.append("the governorate asked for")
+                decided.append("the governorate asked for")
         if len(clusters) > 1:
             best_score = max(h.score for c in clusters for h in c)
             top = [
@@ -444,18 +595,33 @@ class Geocoder:
             ]
             if hits[0].match == "fuzzy" or len(top) < len(clusters):
                 if len(top) < len(clusters):
-                    notes.append("a closer spelling")
+                    decided.append("a closer spelling")
                 clusters = top
         if len(clusters) > 1 and near:
             chosen = self._by_proximity(clusters, near)
             if chosen is not None:
                 clusters = [chosen]
-                notes.append("proximity to the other places of the report")
+                decided.append("proximity to the other places of the report")
+        if len(clusters) > 1:
+            ranks = [min(_FEATURE_RANK.get(gaz.kind(h.index), 1) for h in c) for c in clusters]
+            kept = [c for c, r in zip(clusters, ranks, strict=True) if r == min(ranks)]
+            if len(kept) < len(clusters):
+                clusters = kept
+                decided.append("the kind of feature (a town or a site over a minor spot)")
         if len(clusters) > 1:
             chosen = self._by_population(clusters)
             if chosen is not None:
                 clusters = [chosen]
-                notes.append("a much larger population")
+                decided.append("a much larger population")
+        if len(clusters) > 1 and len(prior.region) > 1:
+            # Last: the region's own order (the setting's order, or the store's countries by
+            # their number of events): Thiban in Syria over Dhiban in Jordan for a Syrian store.
+            order = {code: n for n, code in enumerate(prior.region)}
+            ranks = [min(order.get(gaz.country(h.index), len(order)) for h in c) for c in clusters]
+            kept = [c for c, r in zip(clusters, ranks, strict=True) if r == min(ranks)]
+            if len(kept) < len(clusters):
+                clusters = kept
+                decided.append(f"the order of the region ({prior.region_names()})")
         if len(clusters) > 1:
             names = _list_places(
                 gaz, [self._representative(c, set(), False).index for c in clusters]
@@ -467,7 +633,39 @@ class Geocoder:
                 candidates=candidates,
             )
         rep = self._representative(clusters[0], kinds_wanted, wants_region)
-        return self._result(mention, rep, categories, kinds_wanted, notes, candidates)
+        if kinds_wanted and gaz.kind(rep.index) not in kinds_wanted and rep.match == "fuzzy":
+            # A field or base of an unknown name is not coded near a town that is only spelt
+            # like it ("Jafra oil field" is not at al-Haffah).
+            other = gaz.place(rep.index)
+            return GeocodeResult(
+                mention=mention,
+                matched=False,
+                reason=f"no candidate in the gazetteer: no {_kind_asked([rep])} of that name "
+                f"(the closest spelling is {other.name_en}, a {other.kind})",
+                candidates=candidates,
+            )
+        result = self._result(mention, rep, categories, kinds_wanted, decided, candidates)
+        if notes:
+            result = replace(
+                result,
+                reason=result.reason + "; " + "; ".join(notes),
+                score=round(result.score * 0.9, 3),
+            )
+        return result
+
+    def _abroad(self, mention: str, hits: list[_Hit], prior: _Prior) -> GeocodeResult:
+        """The name is a place only outside the report's country and region: say where."""
+        gaz = self.gazetteer
+        names = _list_places(gaz, _by_size(gaz, hits), limit=3)
+        where = f"outside {prior.country_name}, the report's country"
+        if frozenset(prior.region) - {prior.iso2}:
+            where += f", and its region ({prior.region_names()})"
+        return GeocodeResult(
+            mention=mention,
+            matched=False,
+            reason=f"{where}: {mention!r} names {names}",
+            candidates=tuple(self._candidate(h) for h in hits[:10]),
+        )
 
     def _clusters(self, hits: list[_Hit]) -> list[list[_Hit]]:
         gaz = self.gazetteer
@@ -526,16 +724,25 @@ class Geocoder:
         return None
 
     def _by_population(self, clusters: list[list[_Hit]]) -> list[_Hit] | None:
+        """The cluster of a much larger town, or None.
+
+        A town wins when it is POPULATION_RATIO times larger than every rival of known size and,
+        if some rival's size is unknown (0 or -1: small GeoNames places, curated sites), when it
+        is a town of LARGE_TOWN people or more, which a place too small to be counted is not.
+        """
         gaz = self.gazetteer
         pops = [max(int(gaz.population[h.index]) for h in c) for c in clusters]
-        # A population of 0 or -1 means unknown (small GeoNames places, curated sites): an
-        # unknown rival could be the place meant, so population decides nothing then.
-        if min(pops) <= 0:
-            return None
         order = np.argsort(pops)[::-1]
-        if pops[order[0]] >= POPULATION_RATIO * pops[order[1]]:
-            return clusters[int(order[0])]
-        return None
+        first = pops[order[0]]
+        rivals = [pops[i] for i in order[1:]]
+        if first <= 0:
+            return None
+        known = [p for p in rivals if p > 0]
+        if known and first < POPULATION_RATIO * max(known):
+            return None
+        if len(known) < len(rivals) and first < LARGE_TOWN:
+            return None
+        return clusters[int(order[0])]
 
     def _candidate(self, h: _Hit) -> Candidate:
         p = self.gazetteer.place(h.index)
@@ -616,6 +823,26 @@ class Geocoder:
         )
 
 
+def _kind_asked(hits: list[_Hit]) -> str | None:
+    """The kind of site the mention's generic words ask for ("field", "base"), if any."""
+    if not hits:
+        return None
+    asked = sorted(c for c in hits[0].leftover if c in _KIND_HINTS and c not in ("type", "region"))
+    return asked[0] if asked else None
+
+
+def _level_name(prior: _Prior, level: frozenset[str] | None) -> str:
+    if level is None:
+        return "world"
+    return "country" if prior.iso2 and level == frozenset({prior.iso2}) else "region"
+
+
+def _by_size(gaz: Gazetteer, hits: list[_Hit]) -> list[int]:
+    """Place numbers, towns first and larger first: the order a list of candidates is read in."""
+    ordered = sorted(hits, key=lambda h: (gaz.kind(h.index) != "town", -gaz.population[h.index]))
+    return [h.index for h in ordered]
+
+
 def _source_label(place: Place) -> str:
     if place.source == "site":
         return f"{place.place_id}, coordinates: {place.coord_source}"
@@ -662,13 +889,31 @@ def describe(result: GeocodeResult, *, candidates: bool = False) -> str:
 # --- the shared default ------------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def default_geocoder() -> Geocoder:
-    """The process-wide geocoder: the cached gazetteer, and boundaries from CONFLICTMAP_BOUNDARIES."""
+    """The process-wide geocoder: the cached gazetteer (with the GeoNames dumps of
+    CONFLICTMAP_GEONAMES_DUMPS), and boundaries from CONFLICTMAP_BOUNDARIES."""
     boundaries = None
     if os.environ.get("CONFLICTMAP_BOUNDARIES"):
         from geo.places.boundaries import Boundaries
 
         boundaries = Boundaries.load()
-    return Geocoder(boundaries=boundaries)
+    return Geocoder(Gazetteer.load(dumps=configured_dumps()), boundaries=boundaries)
+
+
+def configured_dumps() -> list[Path]:
+    """The GeoNames country dumps CONFLICTMAP_GEONAMES_DUMPS names (paths joined by os.pathsep).
+
+    cities500 holds a few hundred places of Syria and Iraq; the country dumps (``SY.txt``,
+    ``IQ.txt`` from GeoNames' download pages, fetched by the analyst) hold every village.
+    """
+    text = os.environ.get("CONFLICTMAP_GEONAMES_DUMPS", "")
+    paths = [Path(p).expanduser() for p in text.split(os.pathsep) if p.strip()]
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise InputError(
+            f"CONFLICTMAP_GEONAMES_DUMPS names no such file: {', '.join(missing)} "
+            "(GeoNames country dumps such as SY.txt, joined by " + repr(os.pathsep) + ")"
+        )
+    return paths
 
 
 def geocode(
@@ -676,6 +921,7 @@ def geocode(
     *,
     country: str | None = None,
     near: Sequence[tuple[float, float]] | None = None,
+    region: Sequence[str] | None = None,
     gazetteer: Gazetteer | None = None,
 ) -> GeocodeResult:
     """Resolve a place mention (Arabic or English) to a place, or say plainly why not.
@@ -688,11 +934,14 @@ def geocode(
         The report's country (ISO2, ISO3 or English name): places elsewhere are set aside.
     near
         (latitude, longitude) of other places the report names, to choose between homonyms.
+    region
+        ISO2 codes of the theatre, read after the report's country (default:
+        :func:`geo.places.region.default_region`: CONFLICTMAP_REGION or the bundled events').
     gazetteer
         A gazetteer to search instead of the default one.
     """
     coder = Geocoder(gazetteer) if gazetteer is not None else default_geocoder()
-    return coder.geocode(mention, country=country, near=near)
+    return coder.geocode(mention, country=country, near=near, region=region)
 
 
 # --- geocoding imported rows -------------------------------------------------------------------
