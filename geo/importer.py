@@ -85,8 +85,12 @@ class ImportReport:
     """What an import did.
 
     ``read`` counts rows of the file; ``events`` the events they make (fewer when a reader joins
-    rows, as with ACLED's one-row-per-actor files); ``imported + skipped_existing + len(rejected)``
-    accounts for every event.
+    rows, as with ACLED's one-row-per-actor files, or skips them, as with GDELT's non-violent
+    ones); ``imported + skipped_existing + len(rejected)`` accounts for every event.
+    ``skipped_existing`` counts every event the store already held: ``differs`` names those whose
+    fields differ in the file, ``updated`` how many of them were written (``update=True``).
+    ``format_reason`` says which format was guessed and why; ``problems`` lists every bad field
+    in file order.
     """
 
     path: str
@@ -109,7 +113,7 @@ class ImportReport:
     def summary(self) -> str:
         """One line for a terminal or a status message."""
         name = Path(self.path).name
-        same = self.skipped_existing - (len(self.differs) - self.updated)
+        same = self.skipped_existing - len(self.differs)
         text = (
             f"{name} ({self.format}): {self.read:,} rows read, {self.imported:,} imported, "
             f"{same:,} already stored"
