@@ -18,9 +18,9 @@ from dashboard import data, state
 from dashboard.messages import plain
 from geo import settings
 from geo.errors import ConflictmapError, ValidationError
-from geo.importer import import_file
+from geo.importer import import_file, problem_kinds
 
-TYPES = ["csv", "yaml", "yml", "geojson", "json", "gpkg"]
+TYPES = ["csv", "tsv", "yaml", "yml", "geojson", "json", "gpkg", "zip"]
 
 
 def _problems_table(rows: list[tuple[object, str]]) -> None:
@@ -33,14 +33,19 @@ def _problems_table(rows: list[tuple[object, str]]) -> None:
 
 st.session_state["_page"] = "import"
 st.markdown(
-    "Upload an ACLED or UCDP GED export, GeoJSON points, a GeoPackage, or hand-coded events (YAML "
-    "or CSV in the schema's columns). Events the store already holds are left as they are."
+    "Upload an ACLED, UCDP GED or GDELT export (or the zip as downloaded), GeoJSON points, a "
+    "GeoPackage, or hand-coded events (YAML or CSV in the schema's columns). Events the store "
+    "already holds are left as they are, and those whose fields changed in the file are listed."
 )
 limit_mb = max(1, settings.MAX_INPUT_BYTES // (1024 * 1024))
 upload = st.file_uploader("File of events", type=TYPES, key="import_file", max_upload_size=limit_mb)
 skip_bad = st.checkbox(
     "Store the valid rows and list the rejected ones (otherwise one bad row stores nothing)",
     key="import_skip_bad",
+)
+update = st.checkbox(
+    "Write the changed fields of events already stored as new versions (a revised export)",
+    key="import_update",
 )
 if upload is not None and upload.size > settings.MAX_INPUT_BYTES:
     st.error(
@@ -64,12 +69,15 @@ elif upload is not None and st.button(f"Import {upload.name}", type="primary", k
                 skip_bad=skip_bad,
                 progress=progress,
                 user=state.user_name(),
+                update=update,
             )
         except ValidationError as exc:
             bar.empty()
             st.error(
                 f"Nothing was stored: {len(exc.problems):,} problem(s) in {plain(upload.name)}."
             )
+            for line in problem_kinds(exc.problems):
+                st.caption(plain(line))
             _problems_table([(p.row, f"{p.column}: {p.message}") for p in exc.problems])
         except ConflictmapError as exc:
             bar.empty()
