@@ -8,7 +8,9 @@ second, shifted copy of a share of them from another outlet (so that there is so
 Then the large files (``--big``, 100,000 rows by default), each imported in a process of its own
 so that its peak memory is its own: an ACLED CSV, and a GDELT 2.0 export (tab-separated, no
 header, 61 columns; about 60% of its rows are not violence and are skipped, as in a real GDELT
-day). Rows/s counts rows of the file read per second of the whole import; peak memory is the
+day). Rows/s counts rows of the file read per second of the whole import (and per second of the
+process's CPU time: on a machine shared with other work the wall clock includes waiting); peak
+memory is the
 process's maximum resident set during the import, and "import's own" is that peak less what the
 process held when the import began (Python, pandas, geopandas and the country table loaded).
 
@@ -105,7 +107,7 @@ def time_big_import(label: str, path: Path, folder: Path) -> tuple[str, ...]:
         f"{read:,}",
         f"{imported:,}",
         f"{seconds:.1f} ({cpu:.1f} cpu)",
-        f"{read / seconds:,.0f}",
+        f"{read / seconds:,.0f} ({read / cpu:,.0f} cpu)",
         f"{peak:,.0f}",
         f"{peak - before:,.0f}",
     )

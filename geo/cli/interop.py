@@ -105,18 +105,19 @@ def cmd_import(args: argparse.Namespace) -> int:
         if bar is not None:
             bar.close()
         rows = len({p.row for p in exc.problems})
-        print(f"{rows:,} bad row(s), by kind of problem:", file=sys.stderr)
-        for line in problem_kinds(exc.problems):
-            print(f"  {line}", file=sys.stderr)
         hint = "--skip-bad stores the good rows"
         hint += (
             f"; the bad ones are in {args.rejects}"
             if args.rejects
             else ", --rejects FILE keeps the bad ones"
         )
-        raise ValidationError(
+        refused = ValidationError(
             exc.problems, what=f"file {args.file} ({rows} bad row(s); {hint})"
-        ) from None
+        )
+        # After the list (cut at 50 problems), the kinds cover every bad row of the file.
+        kinds = "\n".join(f"  {line}" for line in problem_kinds(exc.problems))
+        refused.args = (f"{refused}\nby kind of problem:\n{kinds}",)
+        raise refused from None
     if bar is not None:
         bar.close()
     print(report.summary())

@@ -172,7 +172,7 @@ def read_csv_rows(
                 if len(record) > width and not any(c.strip() for c in record[width:]):
                     record = record[:width]
                 if len(record) != width:
-                    problems.append(_misfit(number, len(record), header))
+                    problems.append(_misfit(number, len(record), header, source.delimiter))
                     record = (record + [""] * width)[:width]
                 records.append(record)
                 numbers.append(number)
@@ -202,9 +202,10 @@ def why_unreadable(exc: csv.Error) -> str:
     return str(exc)
 
 
-def _misfit(number: int, fields: int, header: list[str]) -> Problem:
+def _misfit(number: int, fields: int, header: list[str], delimiter: str = ",") -> Problem:
     width = len(header)
-    why = "a truncated line?" if fields < width else "an unquoted comma?"
+    mark = {",": "comma", ";": "semicolon", "\t": "tab"}.get(delimiter, repr(delimiter))
+    why = "a truncated line?" if fields < width else f"an unquoted {mark}?"
     column = header[min(fields, width) - 1] if fields else header[0]
     return Problem(
         number, column, f"the row has {fields} fields but the header has {width} ({why})"

@@ -169,8 +169,9 @@ def differences(
     changed = np.zeros((len(ids), len(columns)), dtype=bool)
     for j, name in enumerate(columns):
         a, b = old[name], new[name]
-        both_missing = (a.isna() & b.isna()).to_numpy()
-        same = (a.to_numpy(dtype=object) == b.to_numpy(dtype=object)) | both_missing
+        # Missing cells (None, NaN, NA, NaT) as None, so that missing equals missing.
+        same = a.to_numpy(dtype=object, na_value=None) == b.to_numpy(dtype=object, na_value=None)
+        same = np.asarray(same, dtype=bool) | (a.isna() & b.isna()).to_numpy(dtype=bool)
         if S.KINDS[name] == "float":
             x, y = a.to_numpy(dtype="float64"), b.to_numpy(dtype="float64")
             same |= np.isclose(x, y, rtol=0, atol=1e-9)
