@@ -382,20 +382,26 @@ def import_file(
         if zipped:
             folder = stack.enter_context(tempfile.TemporaryDirectory(prefix="conflictmap-zip-"))
             source = _from_zip(source, Path(folder))
-        return _import(
-            source,
-            shown=str(path),
-            store=store,
-            format=format,
-            skip_bad=skip_bad,
-            rejects_path=rejects_path,
-            progress=progress,
-            mapping=mapping,
-            user=user,
-            update=update,
-            chunk_rows=chunk_rows,
-            inside=Path(path).name if zipped else None,
-        )
+        try:
+            return _import(
+                source,
+                shown=str(path),
+                store=store,
+                format=format,
+                skip_bad=skip_bad,
+                rejects_path=rejects_path,
+                progress=progress,
+                mapping=mapping,
+                user=user,
+                update=update,
+                chunk_rows=chunk_rows,
+                inside=Path(path).name if zipped else None,
+            )
+        except InputError as exc:
+            if not zipped:
+                raise
+            # Name the file as the analyst has it, not as it was unpacked.
+            raise InputError(str(exc).replace(str(source), f"{path} ({source.name})")) from exc
 
 
 def _import(

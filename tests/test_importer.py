@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -194,6 +195,8 @@ def test_every_real_file_imports_and_again_adds_nothing(tmp_path: Path, name: st
         assert report.events == len({r["event_id_cnty"] for r in rows})
     again = import_file(path, store=store, skip_bad=True)
     assert (again.imported, again.skipped_existing) == (0, report.imported)
+    assert again.differs == {}  # nothing read differently the second time
+    assert report.format_reason.startswith(("ACLED (", "UCDP GED ("))
 
 
 def test_an_upload_reads_as_events_in_schema_columns(tmp_path: Path) -> None:
@@ -322,3 +325,12 @@ def test_update_applies_the_revision_as_a_version_whose_history_names_the_file_a
     assert store.get("T-1")[S.STATUS] == "draft"  # the analyst's review is not the source's
     again = import_file(revised, store=store, update=True)
     assert (again.imported, again.updated, again.differs) == (0, 0, {})
+
+
+def test_a_file_inside_a_zip_is_named_as_the_analyst_has_it(tmp_path: Path) -> None:
+    zipped = tmp_path / "download.zip"
+    with zipfile.ZipFile(zipped, "w") as archive:
+        archive.writestr("events.csv", "when,where,what\n2022-10-22,Mayadin,strike\n")
+    with pytest.raises(InputError) as refused:
+        import_file(zipped, store=GeoPackageStore(tmp_path / "s.gpkg"))
+    assert str(refused.value).startswith(f"{zipped} (events.csv): cannot tell the format")
