@@ -184,8 +184,15 @@ def detect(path: str | Path) -> Detected:
         return Detected("geojson", f"GeoJSON (the file name ends {suffix})")
     if start.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
         return Detected("geojson", "GeoJSON (the file starts with '{')")
-    if gdelt.looks_like_export(start.split(b"\n", 1)[0]):
+    first_line = start.split(b"\n", 1)[0]
+    if gdelt.looks_like_export(first_line):
         return Detected("gdelt", gdelt.describe(gdelt.open_export(path)))
+    if gdelt.looks_like_version_1(first_line):
+        raise InputError(
+            f"{path}: a GDELT 1.0 event file (57 or 58 tab-separated columns); conflictmap reads "
+            "GDELT 2.0 events (61 columns: the 15-minute *.export.CSV files, or BigQuery's "
+            "gdelt-bq.gdeltv2.events)"
+        )
     return _csv_format(open_csv(path))
 
 

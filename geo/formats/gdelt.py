@@ -148,6 +148,12 @@ def looks_like_export(first_line: bytes) -> bool:
     ].isdigit()
 
 
+def looks_like_version_1(first_line: bytes) -> bool:
+    """True when a first line is a GDELT 1.0 event record (57 or 58 tab fields, no header)."""
+    fields = first_line.rstrip(b"\r\n").split(b"\t")
+    return len(fields) in (57, 58) and fields[0].isdigit() and fields[1].isdigit()
+
+
 def is_gdelt(header: Iterable[str]) -> bool:
     """True when a CSV header is a GDELT event table's (BigQuery export)."""
     names = {h.casefold() for h in header}

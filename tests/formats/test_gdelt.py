@@ -198,3 +198,18 @@ def test_the_cameo_table_maps_every_code_to_an_acled_type_with_its_source() -> N
     assert gdelt.cameo_of("1952").sub_event_type == "Air/drone strike"
     assert gdelt.cameo_of("1724") is None  # coercion, not violence
     assert gdelt.cameo_of("140") is None  # a protest that is not violent
+
+
+def test_a_gdelt_1_file_is_refused_saying_which_version_is_read(tmp_path: Path) -> None:
+    fields = gdelt.record(gdelt_event(1))
+    # GDELT 1.0 has no ADM2 codes (3 fields) and no SOURCEURL: 57 fields.
+    version_1 = [
+        f
+        for i, f in enumerate(fields)
+        if gdelt.COLUMNS[i]
+        not in ("Actor1Geo_ADM2Code", "Actor2Geo_ADM2Code", "ActionGeo_ADM2Code", "SOURCEURL")
+    ]
+    path = tmp_path / "20130401.export.CSV"
+    path.write_text("\t".join(version_1) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"a GDELT 1.0 event file .* reads GDELT 2.0 events"):
+        detect(path)
