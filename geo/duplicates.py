@@ -54,7 +54,7 @@ _TYPE_STRIDE = 1000.0
 PAIR_COLUMNS = ("event_id_a", "event_id_b", "distance_km", "shared_actors")
 # Datasets that remove their own duplicates: two events of one of them are two events.
 CURATED_DATASETS = ("acled", "ucdp")
-ORIGIN_RANK = {"hand": 0, "extracted": 1, "acled": 2, "ucdp": 3, "geojson": 4}
+ORIGIN_RANK = {"hand": 0, "extracted": 1, "acled": 2, "ucdp": 3, "geojson": 4, "gdelt": 5}
 STATUS_RANK = {"reviewed": 0, "draft": 1, "rejected": 2}
 
 # Only the years in brackets: "(Pro-Iran)" or "(Syria)" tell actors apart, "(2000-)" does not.

@@ -170,7 +170,7 @@ DTYPES: dict[Kind, str] = {
 
 # --- controlled vocabularies ----------------------------------------------------------------------
 STATUSES = ("draft", "reviewed", "rejected")
-ORIGINS = ("hand", "extracted", "acled", "ucdp", "geojson")
+ORIGINS = ("hand", "extracted", "acled", "ucdp", "gdelt", "geojson")
 
 # ACLED codebook (2023-): disorder type -> event type -> sub-event types.
 POLITICAL_VIOLENCE = "Political violence"

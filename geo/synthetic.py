@@ -457,3 +457,66 @@ def _notes(
     text = text.where(against.isna(), text + " against " + against)
     text += np.where(dead > 0, "; " + pd.Series(dead).astype("str") + " reported killed.", ".")
     return text.to_numpy(dtype=object)
+
+
+# CAMEO codes a synthetic GDELT file carries: violent ones by ACLED sub-event type, and the
+# cooperative and verbal ones that make up most of a real GDELT day (skipped on import).
+_CAMEO_OF_SUB_EVENT = {
+    "Armed clash": "193",
+    "Air/drone strike": "195",
+    "Shelling/artillery/missile attack": "194",
+    "Remote explosive/landmine/IED": "183",
+    "Suicide bomb": "1831",
+    "Attack": "186",
+    "Abduction/forced disappearance": "181",
+    "Violent demonstration": "145",
+}
+_OTHER_CAMEO = ("010", "020", "036", "042", "051", "112", "120", "141", "173")
+# Share of a GDELT day that is not material conflict: most of it.
+GDELT_OTHER_SHARE = 0.6
+
+
+def synthetic_gdelt(n: int, *, seed: int = 0) -> list[dict[str, object]]:
+    """``n`` GDELT 2.0 event records (named fields, see :func:`geo.formats.gdelt.write`) at the
+    places and days of :func:`synthetic_events`; about 60% carry CAMEO codes that are not
+    violence, as a real GDELT day does. Nothing here is a real event."""
+    events = synthetic_events(n, seed=seed)
+    rng = np.random.default_rng(seed)
+    violent = events[S.SUB_EVENT_TYPE].map(_CAMEO_OF_SUB_EVENT).fillna("190").to_numpy(object)
+    other = rng.choice(np.array(_OTHER_CAMEO, dtype=object), size=n)
+    codes = np.where(rng.random(n) < GDELT_OTHER_SHARE, other, violent)
+    days = events[S.EVENT_DATE].dt.strftime("%Y%m%d").to_numpy()
+    geo_type = np.where(events[S.GEO_PRECISION].to_numpy() == 3, 5, 4)
+    records = []
+    for i, (_, e) in enumerate(events.iterrows()):
+        code = str(codes[i])
+        full = ", ".join(
+            x for x in (e[S.LOCATION], e[S.ADMIN1], e[S.COUNTRY]) if isinstance(x, str)
+        )
+        records.append(
+            {
+                "GLOBALEVENTID": 1_000_000_000 + seed * 10_000_000 + i,
+                "SQLDATE": days[i],
+                "MonthYear": days[i][:6],
+                "Year": days[i][:4],
+                "Actor1Name": str(e[S.ACTOR1]).upper(),
+                "Actor2Name": "" if e[S.ACTOR2] is None else str(e[S.ACTOR2]).upper(),
+                "IsRootEvent": 1,
+                "EventCode": code,
+                "EventBaseCode": code[:3],
+                "EventRootCode": code[:2],
+                "QuadClass": 4 if code[:2] in ("18", "19", "20", "14") else 1,
+                "GoldsteinScale": -10.0 if code.startswith(("18", "19", "20")) else 1.0,
+                "NumMentions": int(rng.integers(1, 40)),
+                "NumSources": int(rng.integers(1, 5)),
+                "NumArticles": int(rng.integers(1, 40)),
+                "AvgTone": round(float(rng.normal(-5, 2)), 4),
+                "ActionGeo_Type": int(geo_type[i]),
+                "ActionGeo_FullName": full,
+                "ActionGeo_Lat": round(float(e[S.LATITUDE]), 4),
+                "ActionGeo_Long": round(float(e[S.LONGITUDE]), 4),
+                "DATEADDED": days[i] + "000000",
+                "SOURCEURL": f"https://news.example.org/{days[i]}/{i}",
+            }
+        )
+    return records

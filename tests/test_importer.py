@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +18,7 @@ from geo.export import FORMATS
 from geo.formats import acled, csvfile, geojson
 from geo.formats import gpkg as gpkg_format
 from geo.importer import detect_format, import_file, read_upload
-from geo.store import GeoPackageStore
+from geo.store import EventStore, GeoPackageStore
 
 
 def write_acled(path: Path, events: pd.DataFrame) -> Path:
@@ -194,6 +195,8 @@ def test_every_real_file_imports_and_again_adds_nothing(tmp_path: Path, name: st
         assert report.events == len({r["event_id_cnty"] for r in rows})
     again = import_file(path, store=store, skip_bad=True)
     assert (again.imported, again.skipped_existing) == (0, report.imported)
+    assert again.differs == {}  # nothing read differently the second time
+    assert report.format_reason.startswith(("ACLED (", "UCDP GED ("))
 
 
 def test_an_upload_reads_as_events_in_schema_columns(tmp_path: Path) -> None:
@@ -202,3 +205,132 @@ def test_an_upload_reads_as_events_in_schema_columns(tmp_path: Path) -> None:
     assert list(frame[S.EVENT_ID]) == ["T-1", "T-2"]
     assert list(frame.index) == [2, 3]  # numbered as the analyst's spreadsheet shows them
     assert S.validate(frame)[S.ORIGIN].eq("acled").all()
+
+
+# --- honest reporting ------------------------------------------------------------------------------
+def test_the_cli_says_which_format_it_guessed_and_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    path = write_acled(tmp_path / "export.csv", make_events(2))
+    assert main(["--store", str(tmp_path / "s.gpkg"), "import", str(path)]) == 0
+    err = capsys.readouterr().err
+    assert "format: ACLED (current layout: disorder_type, civilian_targeting, tags)" in err
+
+
+def test_problems_are_listed_in_file_order_and_summed_up_by_kind(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    path = tmp_path / "export.csv"
+    csvfile.write(S.validate(make_events(120)), path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    column = S.COLUMN_NAMES.index(S.EVENT_DATE)
+    for row in (101, 100, 10):  # file rows: the header is row 1
+        cells = next(csv.reader([lines[row - 1]]))
+        cells[column] = f"someday {row}"
+        lines[row - 1] = ",".join(f'"{c}"' for c in cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as refused:
+        import_file(path, store=GeoPackageStore(tmp_path / "s.gpkg"))
+    assert [p.row for p in refused.value.problems] == [10, 100, 101]  # not 10, 100, 101 as text
+    assert main(["--store", str(tmp_path / "s.gpkg"), "import", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "3 rows: event_date 'someday 10' is not a date" in err
+    assert err.index("row 10,") < err.index("row 100,") < err.index("row 101,")
+
+
+def test_progress_shows_rows_per_second_when_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    path = write_acled(tmp_path / "export.csv", make_events(2_500))
+    store = str(tmp_path / "s.gpkg")
+    assert main(["--store", store, "import", str(path), "--progress"]) == 0
+    err = capsys.readouterr().err
+    assert "2,500 of 2,500 rows" in err and "rows/s" in err
+    assert main(["--store", store, "import", str(path)]) == 0  # stderr is not a terminal here
+    assert "rows/s" not in capsys.readouterr().err
+
+
+# --- files as spreadsheets save them ---------------------------------------------------------------
+def test_a_semicolon_separated_acled_export_is_read_and_said_so(
+    tmp_path: Path, gpkg_store: GeoPackageStore
+) -> None:
+    comma = write_acled(tmp_path / "comma.csv", make_events(3))
+    rows = list(csv.reader(comma.read_text(encoding="utf-8").splitlines()))
+    semicolon = tmp_path / "export_fr.csv"
+    with open(semicolon, "w", encoding="utf-8", newline="") as stream:
+        csv.writer(stream, delimiter=";").writerows(rows)
+    report = import_file(semicolon, store=gpkg_store)
+    assert report.imported == 3
+    assert report.format_reason.endswith("; semicolon-separated)")
+
+
+def test_rows_with_extra_trailing_commas_are_not_refused(
+    tmp_path: Path, gpkg_store: GeoPackageStore
+) -> None:
+    clean = write_acled(tmp_path / "clean.csv", make_events(3))
+    lines = clean.read_text(encoding="utf-8").splitlines()
+    padded = tmp_path / "padded.csv"
+    padded.write_text("\n".join([lines[0] + ",,", *(line + ",,," for line in lines[1:])]) + "\n")
+    report = import_file(padded, store=gpkg_store)
+    assert (report.imported, report.rejected) == (3, [])
+
+
+# --- re-imports of revised data ---------------------------------------------------------------------
+def test_a_revised_file_reports_the_events_that_differ_and_update_writes_them(
+    tmp_path: Path, store: EventStore
+) -> None:
+    first = write_acled(tmp_path / "acled_2022.csv", make_events(3, **{S.FATALITIES: 3}))
+    import_file(first, store=store)
+    revised_events = make_events(3, **{S.FATALITIES: 3})
+    revised_events.loc[2, S.FATALITIES] = 12
+    revised = write_acled(tmp_path / "acled_2022_v2.csv", revised_events)
+    report = import_file(revised, store=store)
+    assert report.differs == {"T-2": {S.FATALITIES: [3, 12]}}
+    assert report.summary() == (
+        "acled_2022_v2.csv (acled): 3 rows read, 0 imported, 2 already stored, "
+        "1 differ from the store (--update to apply), 0 rejected"
+    )
+    assert "T-2 differs from the store: fatalities 3 -> 12" in report.details()
+    assert store.get("T-2")[S.FATALITIES] == 3
+    applied = import_file(revised, store=store, update=True, user="vera")
+    assert (applied.imported, applied.updated) == (0, 1)
+    assert (store.get("T-2")[S.FATALITIES], store.get("T-2")[S.VERSION]) == (12, 2)
+    last = store.history("T-2").iloc[-1]
+    assert (last["action"], last["user"]) == ("update (import of acled_2022_v2.csv)", "vera")
+    assert store.get("T-1")[S.VERSION] == 1  # unchanged events get no new version
+
+
+def test_update_applies_the_revision_as_a_version_whose_history_names_the_file_and_who(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    store_path = str(tmp_path / "s.gpkg")
+    first = write_acled(tmp_path / "acled_2022.csv", make_events(3, **{S.FATALITIES: 3}))
+    assert main(["--store", store_path, "import", str(first)]) == 0
+    store = GeoPackageStore(store_path)
+    store.update("T-1", {S.STATUS: "draft"}, expected_version=1, user="amal")
+    revised_events = make_events(3, **{S.FATALITIES: 3})
+    revised_events.loc[2, S.FATALITIES] = 12
+    revised = write_acled(tmp_path / "acled_2022_v2.csv", revised_events)
+    capsys.readouterr()
+    assert main(["--store", store_path, "--user", "vera", "import", str(revised)]) == 0
+    out = capsys.readouterr().out
+    assert "2 already stored, 1 differ from the store (--update to apply)" in out
+    assert main(["--store", store_path, "--user", "vera", "import", str(revised), "--update"]) == 0
+    assert "2 already stored, 1 updated" in capsys.readouterr().out
+    event = store.get("T-2")
+    assert (event[S.FATALITIES], event[S.VERSION]) == (12, 2)
+    last = store.history("T-2").iloc[-1]
+    assert last["action"] == "update (import of acled_2022_v2.csv)" and last["user"] == "vera"
+    assert last["changes"] == {S.FATALITIES: [3, 12]}
+    assert store.get("T-1")[S.STATUS] == "draft"  # the analyst's review is not the source's
+    again = import_file(revised, store=store, update=True)
+    assert (again.imported, again.updated, again.differs) == (0, 0, {})
+
+
+def test_a_file_inside_a_zip_is_named_as_the_analyst_has_it(tmp_path: Path) -> None:
+    zipped = tmp_path / "download.zip"
+    with zipfile.ZipFile(zipped, "w") as archive:
+        archive.writestr("events.csv", "when,where,what\n2022-10-22,Mayadin,strike\n")
+    with pytest.raises(InputError) as refused:
+        import_file(zipped, store=GeoPackageStore(tmp_path / "s.gpkg"))
+    assert str(refused.value).startswith(f"{zipped} (events.csv): cannot tell the format")

@@ -19,10 +19,10 @@ from dashboard.messages import plain
 from geo import dates as D
 from geo import settings
 from geo.errors import ConflictmapError, ValidationError
-from geo.importer import import_file
+from geo.importer import import_file, problem_kinds
 from geo.team import auth as team
 
-TYPES = ["csv", "yaml", "yml", "geojson", "json", "gpkg"]
+TYPES = ["csv", "tsv", "yaml", "yml", "geojson", "json", "gpkg", "zip"]
 
 
 def _problems_table(rows: list[tuple[object, str]]) -> None:
@@ -35,8 +35,9 @@ def _problems_table(rows: list[tuple[object, str]]) -> None:
 
 st.session_state["_page"] = "import"
 st.markdown(
-    "Upload an ACLED or UCDP GED export, GeoJSON points, a GeoPackage, or hand-coded events (YAML "
-    "or CSV in the schema's columns). Events the store already holds are left as they are."
+    "Upload an ACLED, UCDP GED or GDELT export (or the zip as downloaded), GeoJSON points, a "
+    "GeoPackage, or hand-coded events (YAML or CSV in the schema's columns). Events the store "
+    "already holds are left as they are, and those whose fields changed in the file are listed."
 )
 limit_mb = max(1, settings.MAX_INPUT_BYTES // (1024 * 1024))
 upload = st.file_uploader("File of events", type=TYPES, key="import_file", max_upload_size=limit_mb)
@@ -56,6 +57,10 @@ with st.expander("Dates written as numbers (10/05/2022)"):
         "Or every date in this format (strptime, e.g. %m/%d/%y); overrides the choice above",
         key="import_date_format",
     ).strip()
+update = st.checkbox(
+    "Write the changed fields of events already stored as new versions (a revised export)",
+    key="import_update",
+)
 if upload is not None and upload.size > settings.MAX_INPUT_BYTES:
     st.error(
         f"{plain(upload.name)} is {upload.size / 2**20:,.0f} MB, over the {limit_mb:,} MB limit "
@@ -80,12 +85,15 @@ elif upload is not None and st.button(f"Import {upload.name}", type="primary", k
                 progress=progress,
                 user=user.name,
                 dates=date_format or order,
+                update=update,
             )
         except ValidationError as exc:
             bar.empty()
             st.error(
                 f"Nothing was stored: {len(exc.problems):,} problem(s) in {plain(upload.name)}."
             )
+            for line in problem_kinds(exc.problems):
+                st.caption(plain(line))
             _problems_table([(p.row, f"{p.column}: {p.message}") for p in exc.problems])
         except D.DateOrderError as exc:
             bar.empty()

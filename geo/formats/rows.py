@@ -6,7 +6,12 @@ and a row that cannot be read at all (a truncated last line, an unquoted comma) 
 :class:`~geo.errors.Problem` of its own instead of stopping the whole file.
 
 Rows are numbered like a spreadsheet: the header is row 1, the first data row is row 2, and a
-record with a line break inside a quoted cell still counts as one row.
+record with a line break inside a quoted cell still counts as one row. A file without a header
+(GDELT's tab-separated exports) numbers its first line row 1.
+
+The delimiter is told from the header line: a comma unless semicolons (what Excel writes where the
+decimal mark is a comma) or tabs split it into more columns. Trailing empty fields are forgiven: a
+spreadsheet that once had wider rows saves ``a,b,c,,,`` and the extra cells hold nothing.
 """
 
 from __future__ import annotations
@@ -61,14 +66,43 @@ class Chunk:
 
 @dataclass(frozen=True)
 class CsvText:
-    """A CSV file's encoding and header, decided once and shared by detection and reading.
+    """A CSV file's encoding, delimiter and header, decided once and shared by detection and
+    reading.
 
-    The rows themselves are streamed from the file when read, never held as one text.
+    The rows themselves are streamed from the file when read, never held as one text. With
+    ``has_header`` False, ``header`` holds the column names a format documents and the first line
+    is already a row; ``quoting`` False reads quote characters as text (GDELT quotes nothing).
     """
 
     path: str
     encoding: str
     header: list[str]
+    delimiter: str = ","
+    has_header: bool = True
+    quoting: bool = True
+
+    def describe_delimiter(self) -> str:
+        """How the file separates its fields, for the import report ("';'-separated")."""
+        return DELIMITER_NAMES.get(self.delimiter, repr(self.delimiter) + "-separated")
+
+
+# The delimiters met in event files: a comma; a semicolon from a spreadsheet set to a comma
+# decimal mark (much of Europe and the Arab world); a tab (GDELT, "Text (tab delimited)").
+DELIMITERS = (",", ";", "\t")
+DELIMITER_NAMES = {",": "comma-separated", ";": "semicolon-separated", "\t": "tab-separated"}
+
+
+def sniff_delimiter(line: str) -> str:
+    """The delimiter that splits a header line into the most fields (a comma on a tie)."""
+    best, most = ",", 1
+    for delimiter in DELIMITERS:
+        try:
+            fields = len(next(csv.reader([line], delimiter=delimiter)))
+        except (csv.Error, StopIteration):
+            continue
+        if fields > most:
+            best, most = delimiter, fields
+    return best
 
 
 def open_csv(path: str | Path) -> CsvText:
@@ -82,7 +116,10 @@ def open_csv(path: str | Path) -> CsvText:
     encoding = sniff_encoding(path)
     try:
         with open_text(path, encoding) as stream:
-            header = next(csv.reader(stream), [])
+            first = stream.readline()
+            delimiter = sniff_delimiter(first)
+            stream.seek(0)
+            header = next(csv.reader(stream, delimiter=delimiter), [])
     except csv.Error as exc:
         raise InputError(
             f"{path}: the header is not readable as CSV ({why_unreadable(exc)})"
@@ -90,17 +127,24 @@ def open_csv(path: str | Path) -> CsvText:
     except UnicodeDecodeError as exc:
         raise undecodable(path, encoding, "the header") from exc
     header = [h.strip() for h in header]
+    while len(header) > 1 and not header[-1]:
+        header.pop()  # a trailing delimiter on the header line names no column
     if not any(header):
         raise InputError(f"{path}: the first row is empty; expected a header of column names")
     repeated = sorted(name for name, n in Counter(header).items() if n > 1)
     if repeated:
         raise InputError(f"{path}: the header names column(s) {repeated} more than once")
-    return CsvText(str(path), encoding, header)
+    return CsvText(str(path), encoding, header, delimiter)
+
+
+def headerless(path: str | Path, columns: list[str], *, delimiter: str, quoting: bool) -> CsvText:
+    """A file whose columns a format documents instead of a header line (GDELT's exports)."""
+    return CsvText(str(path), sniff_encoding(path), list(columns), delimiter, False, quoting)
 
 
 def count_rows(source: CsvText) -> int:
     """Data rows of a CSV file: exact unless quoted cells hold line breaks (then an overcount)."""
-    return max(count_lines(source.path, source.encoding) - 1, 0)
+    return max(count_lines(source.path, source.encoding) - source.has_header, 0)
 
 
 def read_csv_rows(
@@ -110,21 +154,26 @@ def read_csv_rows(
 
     A row whose number of fields differs from the header's comes back as a problem naming the
     row; it stays in ``rows`` (cut or padded to the header) so that a rejects file can show it.
+    Extra fields at the end of a row that are all empty are not a problem: they are cut off.
     """
     header = source.header
     width = len(header)
+    options = {} if source.quoting else {"quoting": csv.QUOTE_NONE}
     with open_text(source.path, source.encoding) as stream:
-        reader = csv.reader(stream)
+        reader = csv.reader(stream, delimiter=source.delimiter, **options)
         try:
-            next(reader)
+            if source.has_header:
+                next(reader)
             records: list[list[str]] = []
             numbers: list[int] = []
             problems: list[Problem] = []
-            for number, record in enumerate(reader, start=2):
+            for number, record in enumerate(reader, start=1 + source.has_header):
                 if not record or not any(cell.strip() for cell in record):
                     continue
+                if len(record) > width and not any(c.strip() for c in record[width:]):
+                    record = record[:width]
                 if len(record) != width:
-                    problems.append(_misfit(number, len(record), header))
+                    problems.append(_misfit(number, len(record), header, source.delimiter))
                     record = (record + [""] * width)[:width]
                 records.append(record)
                 numbers.append(number)
@@ -154,9 +203,10 @@ def why_unreadable(exc: csv.Error) -> str:
     return str(exc)
 
 
-def _misfit(number: int, fields: int, header: list[str]) -> Problem:
+def _misfit(number: int, fields: int, header: list[str], delimiter: str = ",") -> Problem:
     width = len(header)
-    why = "a truncated line?" if fields < width else "an unquoted comma?"
+    mark = {",": "comma", ";": "semicolon", "\t": "tab"}.get(delimiter, repr(delimiter))
+    why = "a truncated line?" if fields < width else f"an unquoted {mark}?"
     column = header[min(fields, width) - 1] if fields else header[0]
     return Problem(
         number, column, f"the row has {fields} fields but the header has {width} ({why})"

@@ -1,4 +1,19 @@
-"""UCDP Georeferenced Event Dataset (GED) CSV in: the 49-column file UCDP publishes.
+"""UCDP Georeferenced Event Dataset (GED) CSV in: every yearly release and the Candidate events.
+
+Which files
+-----------
+* **GED yearly releases** (``GEDEvent_v23_1.csv`` in ``ged231-csv.zip``): 49 columns since 22.1.
+  Older releases lack some (``relid``, ``code_status``, the ``*_dset_id`` columns,
+  ``where_description``, ``number_of_sources``...) and the earliest spell fatalities ``best_est``,
+  ``low_est``, ``high_est`` and some columns in capitals: all read, the release said in the report
+  from the file name (``v23_1``, ``ged231``) when it carries one, else from the columns.
+* **UCDP Candidate Events** (``GEDEvent_v24_0_3.csv``, monthly, not yet vetted by UCDP): the same
+  columns; every event comes in as a ``draft`` for review, tagged ``ucdp candidate``. A Candidate
+  release is told by its file name (a version ``NN.0.N``, or "candidate") or by ``code_status``
+  values other than "Clear" (a row UCDP flagged "Check ..." is a draft in any file). Candidate and
+  GED events share UCDP's event ids: importing the GED release later with ``--update`` writes the
+  vetted values over the candidate's.
+* the zip as downloaded: the importer reads the one CSV inside it.
 
 How a GED row becomes one of our events
 ---------------------------------------
@@ -119,7 +134,6 @@ REQUIRED: tuple[str, ...] = (
     "type_of_violence",
     "side_a",
     "side_b",
-    "source_article",
     "where_prec",
     "where_coordinates",
     "latitude",
@@ -127,9 +141,21 @@ REQUIRED: tuple[str, ...] = (
     "country",
     "date_prec",
     "date_start",
-    "date_end",
     "best",
 )
+# Names older releases gave columns that the current one names otherwise.
+RENAMED: dict[str, str] = {
+    "best_est": "best",
+    "low_est": "low",
+    "high_est": "high",
+    "gwno_a": "gwnoa",
+    "gwno_b": "gwnob",
+}
+CANDIDATE_TAG = "ucdp candidate"
+CLEAR = "clear"
+# "GEDEvent_v24_0_3", "ged2403", "ucdp_candidate_24_0_1": a Candidate release; "v23_1": GED 23.1.
+_CANDIDATE_NAME = re.compile(r"candidate|v\d{2}[._]0[._]\d+", re.IGNORECASE)
+_RELEASE_NAME = re.compile(r"(?:v|ged)(\d{2})[._]?(\d)(?:[._]?(\d+))?", re.IGNORECASE)
 
 VIOLENCE: dict[str, tuple[str, str, str]] = {
     # type_of_violence: (label, event_type, sub_event_type)
@@ -145,17 +171,56 @@ _URL = re.compile(r"https?://[^\s\"'<>;,\]\)]+")
 _BRACKETS = re.compile(r"\s*\([^)]*\)\s*$")
 
 
+def canonical(header: Iterable[str]) -> list[str]:
+    """Column names as the current release spells them (lower case, old names renamed)."""
+    names = [h.strip().casefold() for h in header]
+    return [RENAMED.get(n, n) for n in names]
+
+
 def is_ucdp(header: Iterable[str]) -> bool:
-    """True when a CSV header is a UCDP GED file's."""
-    return {"relid", "type_of_violence", "side_a", "side_b", "date_start", "best"} <= set(header)
+    """True when a CSV header is a UCDP GED (or Candidate) file's, of any release."""
+    return {"type_of_violence", "side_a", "side_b", "date_start", "best"} <= set(canonical(header))
 
 
 def check_header(header: list[str], *, where: str) -> None:
-    missing = [c for c in REQUIRED if c not in header]
+    missing = [c for c in REQUIRED if c not in canonical(header)]
     if missing:
         raise InputError(
             f"{where}: not a UCDP GED file we can read: column(s) {', '.join(missing)} missing"
         )
+
+
+def is_candidate_name(path: str | Path) -> bool:
+    """True when a file's name is a UCDP Candidate release's."""
+    return bool(_CANDIDATE_NAME.search(Path(path).name))
+
+
+def describe(source: CsvText) -> str:
+    """What the report says the file is: the dataset, its release and the columns that tell it."""
+    name = Path(source.path).name
+    names = canonical(source.header)
+    dataset = "UCDP Candidate Events" if is_candidate_name(name) else "UCDP GED"
+    found = _RELEASE_NAME.search(name)
+    release = ""
+    if found:
+        major, minor, patch = found.groups()
+        release = f" {major}.{minor}" + (
+            f".{patch}" if patch and dataset.endswith("Events") else ""
+        )
+    missing = [c for c in COLUMNS if c not in names]
+    renamed = [old for old in RENAMED if old in [h.strip().casefold() for h in source.header]]
+    if not missing and not renamed:
+        evidence = f"all {len(COLUMNS)} columns of the current release"
+    else:
+        parts = []
+        if missing:
+            shown = ", ".join(missing[:4]) + (", ..." if len(missing) > 4 else "")
+            parts.append(f"an older release: no {shown}")
+        if renamed:
+            parts.append(", ".join(f"{old} read as {RENAMED[old]}" for old in renamed))
+        evidence = "; ".join(parts)
+    draft = "; every event a draft" if dataset.endswith("Events") else ""
+    return f"{dataset}{release} ({evidence}{draft})"
 
 
 def find_country(name: str) -> S.Country | None:
@@ -209,6 +274,9 @@ def to_events(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem], int]:
     """GED rows (text) as rows in schema columns, the rows with codes GED does not define as
     problems, and how many rows had their fatality range widened."""
     strip = {c: raw[c].fillna("").astype(str).str.strip() for c in raw.columns}
+    empty = pd.Series("", index=raw.index, dtype=object)
+    for optional in ("low", "high", "date_end", "source_article", "code_status"):
+        strip.setdefault(optional, empty)
     problems: list[Problem] = []
     for column, allowed in (
         ("type_of_violence", VIOLENCE),
@@ -235,7 +303,7 @@ def to_events(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem], int]:
     start = strip["date_start"].str.slice(0, 10)
     end = strip["date_end"].str.slice(0, 10)
     out[S.EVENT_DATE] = start
-    out[S.EVENT_DATE_END] = end.where(end != start, None)
+    out[S.EVENT_DATE_END] = end.where((end != start) & (end != ""), None)
     out[S.TIME_PRECISION] = strip["date_prec"].map(DATE_PREC)
     out[S.EVENT_TYPE] = violence.map(lambda v: VIOLENCE.get(v, ("", None, None))[1])
     out[S.SUB_EVENT_TYPE] = violence.map(lambda v: VIOLENCE.get(v, ("", None, None))[2])
@@ -267,9 +335,11 @@ def to_events(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem], int]:
     out[S.LONGITUDE] = strip["longitude"]
     out[S.GEO_PRECISION] = strip["where_prec"].map(WHERE_PREC)
     out[S.COORD_SOURCE] = COORD_SOURCE
-    out[S.SOURCE] = _sources(strip["source_article"])
+    out[S.SOURCE] = _sources(strip["source_article"]).fillna(COORD_SOURCE)
     out[S.SOURCE_URL] = _urls(strip["source_article"])
     out[S.NOTES] = _notes(strip, label)
+    status = strip["code_status"]
+    flagged = (status != "") & (status.str.casefold() != CLEAR)
     out[S.TAGS] = (
         "ucdp type_of_violence="
         + label
@@ -277,7 +347,9 @@ def to_events(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem], int]:
         + strip["where_prec"]
         + "; ucdp date_prec="
         + strip["date_prec"]
+        + np.where(flagged, "; ucdp code_status=" + status, "")
     )
+    out[S.STATUS] = np.where(flagged, "draft", None)
     return out.replace({"": None}), problems, int(widened.sum())
 
 
@@ -319,9 +391,15 @@ def read_chunks(source: str | Path | CsvText, *, chunk_rows: int = CHUNK_ROWS) -
     source = source if isinstance(source, CsvText) else open_csv(source)
     header = source.header
     check_header(header, where=source.path)
-    notes = ["UCDP GED layout"]
+    names = canonical(header)
+    candidate = is_candidate_name(source.path)
+    notes = [describe(source)]
     for raw, problems in read_csv_rows(source, chunk_rows=chunk_rows):
+        raw.columns = names
         events, code_problems, widened = to_events(raw)
+        if candidate:
+            events[S.STATUS] = "draft"
+            events[S.TAGS] = events[S.TAGS] + "; " + CANDIDATE_TAG
         counts = {ADJUSTED: widened} if widened else {}
         yield Chunk(events, raw, problems + code_problems, len(raw), notes, counts)
         notes = []

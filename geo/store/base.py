@@ -19,23 +19,40 @@ from geo import query
 from geo import schema as S
 from geo.errors import Problem, ValidationError
 
-OnExisting = Literal["skip", "replace", "error"]
+OnExisting = Literal["skip", "replace", "update", "error"]
+Differences = dict[str, dict[str, list[object]]]
+
+# Columns that are the store's bookkeeping or the analyst's review, never a source's to change.
+NOT_COMPARED = frozenset({S.EVENT_ID, S.STATUS, S.VERSION, S.CREATED_AT, S.UPDATED_AT})
 
 
 @dataclass(frozen=True)
 class AddResult:
-    """What an add did: ids stored anew, ids replaced, ids already present and left alone."""
+    """What an add did: ids stored anew, ids replaced, ids already present and left alone.
+
+    With ``compare`` columns, ``differs`` holds, for each id already stored whose incoming values
+    differ on those columns, ``{column: [stored value, incoming value]}``; ``updated`` lists the
+    ones written as new versions (``on_existing="update"``). Updated ids are not in ``skipped``.
+    """
 
     added: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    differs: Differences = field(default_factory=dict)
+    updated: list[str] = field(default_factory=list)
 
 
 class EventStore(Protocol):
     """What every store offers; the dashboard and the CLI speak only this."""
 
     def add(
-        self, events: pd.DataFrame, *, on_existing: OnExisting = "skip", user: str | None = None
+        self,
+        events: pd.DataFrame,
+        *,
+        on_existing: OnExisting = "skip",
+        user: str | None = None,
+        compare: tuple[str, ...] = (),
+        action: str = "update",
     ) -> AddResult: ...
 
     def get(self, event_id: str) -> pd.Series: ...
@@ -135,3 +152,54 @@ def attempted(stored: pd.Series, changes: Mapping[str, object]) -> dict[str, lis
     except ValidationError:
         return {k: [jsonable(stored[k]), jsonable(v)] for k, v in changes.items()}
     return diff(stored, typed)
+
+
+def differences(
+    stored: pd.DataFrame, incoming: pd.DataFrame, columns: tuple[str, ...]
+) -> Differences:
+    """For each event in both typed frames (matched by id): the ``columns`` whose values differ,
+    as ``{event_id: {column: [stored, incoming]}}``. Missing equals missing."""
+    columns = tuple(c for c in columns if c not in NOT_COMPARED)
+    old = stored.set_index(S.EVENT_ID, drop=False)
+    new = incoming.set_index(S.EVENT_ID, drop=False)
+    ids = new.index.intersection(old.index)
+    if ids.empty or not columns:
+        return {}
+    old, new = old.loc[ids], new.loc[ids]
+    changed = np.zeros((len(ids), len(columns)), dtype=bool)
+    for j, name in enumerate(columns):
+        a, b = old[name], new[name]
+        # Missing cells (None, NaN, NA, NaT) as None, so that missing equals missing.
+        same = a.to_numpy(dtype=object, na_value=None) == b.to_numpy(dtype=object, na_value=None)
+        same = np.asarray(same, dtype=bool) | (a.isna() & b.isna()).to_numpy(dtype=bool)
+        if S.KINDS[name] == "float":
+            x, y = a.to_numpy(dtype="float64"), b.to_numpy(dtype="float64")
+            same |= np.isclose(x, y, rtol=0, atol=1e-9)
+        changed[:, j] = ~same
+    out: Differences = {}
+    for i in np.flatnonzero(changed.any(axis=1)):
+        eid = ids[i]
+        out[eid] = {
+            columns[j]: [
+                jsonable(old.iat[i, old.columns.get_loc(columns[j])]),
+                jsonable(new.iat[i, new.columns.get_loc(columns[j])]),
+            ]
+            for j in np.flatnonzero(changed[i])
+        }
+    return out
+
+
+def refreshed(stored: pd.DataFrame, incoming: pd.DataFrame, found: Differences) -> pd.DataFrame:
+    """The stored events named in ``found`` with their differing fields taken from ``incoming``,
+    each as its next version: typed, ready to write over the stored rows."""
+    ids = list(found)
+    old = stored.set_index(S.EVENT_ID, drop=False).loc[ids]
+    new = incoming.set_index(S.EVENT_ID, drop=False).loc[ids]
+    merged = pd.DataFrame(old.drop(columns=[S.GEOMETRY], errors="ignore"))
+    for name in {c for changes in found.values() for c in changes}:
+        take = np.array([name in found[e] for e in ids], dtype=bool)
+        merged[name] = merged[name].where(~take, new[name])
+    merged[S.VERSION] = merged[S.VERSION].astype("int64") + 1
+    merged[S.UPDATED_AT] = now()
+    merged.index = pd.RangeIndex(len(merged))
+    return S.validate(merged)

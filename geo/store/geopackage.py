@@ -31,8 +31,10 @@ from geo.store.base import (
     check_changes,
     check_unique_ids,
     diff,
+    differences,
     merged_row,
     now,
+    refreshed,
     stamp,
 )
 
@@ -287,13 +289,20 @@ class GeoPackageStore:
 
     # -- interface --------------------------------------------------------------------------------
     def add(
-        self, events: pd.DataFrame, *, on_existing: OnExisting = "skip", user: str | None = None
+        self,
+        events: pd.DataFrame,
+        *,
+        on_existing: OnExisting = "skip",
+        user: str | None = None,
+        compare: tuple[str, ...] = (),
+        action: str = "update",
     ) -> AddResult:
         """Validate and store events, all or none.
 
         ``on_existing`` says what to do with an id the store already holds: "skip" keeps the stored
-        event (re-importing a file adds nothing), "replace" overwrites it as a new version, and
-        "error" refuses the whole add.
+        event (re-importing a file adds nothing), "replace" overwrites it as a new version, "update"
+        writes the ``compare`` columns that differ as a new version (history: ``action``), and
+        "error" refuses the whole add. With ``compare``, the result says which stored events differ.
         """
         typed = S.validate(events)
         if typed.empty:
@@ -341,6 +350,21 @@ class GeoPackageStore:
                 replaced = old[S.EVENT_ID].tolist()
             else:
                 skipped = typed.loc[~is_new, S.EVENT_ID].tolist()
+            differs, updated = {}, []
+            if compare and skipped:
+                before = self._select_ids(con, skipped)
+                differs = differences(before, typed.loc[~is_new], compare)
+                if on_existing == "update" and differs:
+                    fresh = refreshed(before, typed.loc[~is_new], differs)
+                    updated = fresh[S.EVENT_ID].tolist()
+                    con.executemany(
+                        f'DELETE FROM "{TABLE}" WHERE event_id = ?', [(e,) for e in updated]
+                    )
+                    self._insert(con, fresh)
+                    for eid, version in zip(updated, fresh[S.VERSION], strict=True):
+                        self._log(con, eid, int(version), action, user, differs[eid])
+                    done = set(updated)
+                    skipped = [e for e in skipped if e not in done]
             new = typed.loc[is_new]
             self._insert(con, new)
             added = new[S.EVENT_ID].tolist()
@@ -349,7 +373,17 @@ class GeoPackageStore:
                 "VALUES (?, 1, 'add', ?, ?, NULL)",
                 [(e, user, stamp()) for e in added],
             )
-        return AddResult(added=added, replaced=replaced, skipped=skipped)
+        return AddResult(
+            added=added, replaced=replaced, skipped=skipped, differs=differs, updated=updated
+        )
+
+    def _select_ids(self, con: sqlite3.Connection, ids: list[str]) -> pd.DataFrame:
+        """The stored events with these ids (SQLite takes a bounded number of parameters)."""
+        parts = [
+            self._select(con, f"event_id IN ({','.join('?' * len(chunk))})", tuple(chunk))
+            for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500))
+        ]
+        return pd.concat(parts) if parts else S.empty_frame()
 
     def _insert(self, con: sqlite3.Connection, typed: pd.DataFrame) -> None:
         if typed.empty:

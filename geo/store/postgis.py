@@ -44,8 +44,10 @@ from geo.store.base import (
     check_changes,
     check_unique_ids,
     diff,
+    differences,
     merged_row,
     now,
+    refreshed,
 )
 
 TABLE = "events"
@@ -363,6 +365,9 @@ class PostGISStore:
                 "CREATE TEMP TABLE staging ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA"
             ).format(_COLUMNS, sql.Identifier(TABLE))
         )
+        self._copy_to_staging(con, typed)
+
+    def _copy_to_staging(self, con: psycopg.Connection, typed: pd.DataFrame) -> None:
         with con.cursor().copy(
             sql.SQL("COPY staging ({}) FROM STDIN WITH (FORMAT csv)").format(_COLUMNS)
         ) as copy:
@@ -415,13 +420,21 @@ class PostGISStore:
 
     # -- interface --------------------------------------------------------------------------------
     def add(
-        self, events: pd.DataFrame, *, on_existing: OnExisting = "skip", user: str | None = None
+        self,
+        events: pd.DataFrame,
+        *,
+        on_existing: OnExisting = "skip",
+        user: str | None = None,
+        compare: tuple[str, ...] = (),
+        action: str = "update",
     ) -> AddResult:
         """Validate and store events, all or none.
 
         ``on_existing`` says what to do with an id the store already holds: "skip" keeps the stored
-        event, "replace" overwrites it as a new version, "error" refuses the whole add. The events
-        travel by one COPY into a temporary table and one INSERT from it, whatever their number.
+        event, "replace" overwrites it as a new version, "update" writes the ``compare`` columns
+        that differ as a new version (history: ``action``), "error" refuses the whole add. With
+        ``compare``, the result says which stored events differ. The events travel by one COPY
+        into a temporary table and one INSERT from it, whatever their number.
         """
         typed = S.validate(events)
         if typed.empty:
@@ -443,6 +456,14 @@ class PostGISStore:
                 )
             if existing and on_existing == "replace":
                 replaced = self._replace(con, typed, existing, user)
+            differs, updated = {}, []
+            if existing and compare and on_existing != "replace":
+                before = self._select(con, sql.SQL("event_id = ANY(%s)"), [list(existing)])
+                differs = differences(before, typed, compare)
+                if on_existing == "update" and differs:
+                    updated = self._refresh(
+                        con, refreshed(before, typed, differs), differs, user, action
+                    )
             inserted = {
                 r[0]
                 for r in con.execute(
@@ -463,9 +484,39 @@ class PostGISStore:
                     )
                 )
         added = [e for e in ids if e in inserted]
-        done = inserted.union(replaced)
+        done = inserted.union(replaced, updated)
         skipped = [e for e in ids if e not in done]
-        return AddResult(added=added, replaced=replaced, skipped=skipped)
+        return AddResult(
+            added=added, replaced=replaced, skipped=skipped, differs=differs, updated=updated
+        )
+
+    def _refresh(
+        self,
+        con: psycopg.Connection,
+        fresh: pd.DataFrame,
+        differs: Mapping[str, dict],
+        user: str | None,
+        action: str,
+    ) -> list[str]:
+        """Write the refreshed versions of stored events over them, through the staging table."""
+        ids = fresh[S.EVENT_ID].tolist()
+        con.execute("DELETE FROM staging WHERE event_id = ANY(%s)", (ids,))
+        self._copy_to_staging(con, fresh)
+        assign = sql.SQL(", ").join(
+            sql.SQL("{0} = s.{0}").format(sql.Identifier(n))
+            for n in S.COLUMN_NAMES
+            if n != S.EVENT_ID
+        )
+        con.execute(
+            sql.SQL(
+                "UPDATE events e SET {} FROM staging s "
+                "WHERE e.event_id = s.event_id AND s.event_id = ANY(%s)"
+            ).format(assign),
+            (ids,),
+        )
+        versions = dict(zip(ids, fresh[S.VERSION].astype(int), strict=True))
+        self._log(con, [(e, versions[e], action, user, differs[e]) for e in ids])
+        return ids
 
     def _replace(
         self,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +14,8 @@ from conftest import shared_file
 from geo import schema as S
 from geo.errors import InputError, ValidationError
 from geo.formats import ucdp
+from geo.importer import detect, import_file
+from geo.store import GeoPackageStore
 
 
 def ged_row(ged_id: int, **changes: object) -> dict[str, str]:
@@ -170,3 +173,106 @@ def test_real_ged_sample_maps_every_row() -> None:
     syria = events[events[S.COUNTRY] == "Syria"]
     assert len(syria) == sum(r["country"] == "Syria" for r in rows)
     assert events[S.ISO].notna().all()  # every GED country name of the sample is recognised
+
+
+# --- the releases and sister sets as they ship ------------------------------------------------------
+# GED 20.1 as the R package "ucdp" (mcgirjau/ucdp, R/GED.R) ships it: 38 of the columns, no relid,
+# code_status, *_dset_id, gwnoa/gwnob, geom_wkt, priogrid_gid or country_id.
+GED_20_1_PACKAGE = (
+    "id", "year", "active_year", "type_of_violence", "conflict_new_id", "conflict_name",
+    "dyad_new_id", "dyad_name", "side_a_new_id", "side_a", "side_b_new_id", "side_b",
+    "number_of_sources", "source_article", "source_office", "source_date", "source_headline",
+    "source_original", "where_prec", "where_coordinates", "where_description", "adm_1", "adm_2",
+    "latitude", "longitude", "country", "region", "event_clarity", "date_prec", "date_start",
+    "date_end", "deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown", "best", "high", "low",
+)  # fmt: skip
+
+
+def write_release(path: Path, columns: list[str], rows: list[dict[str, str]]) -> Path:
+    """Rows of ged_row() under a release's own column names (``rename``: ours -> theirs)."""
+    with open(path, "w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([row.get(c.casefold().replace("_est", ""), "") for c in columns])
+    return path
+
+
+def test_an_older_release_without_relid_and_the_dset_ids_is_read(
+    tmp_path: Path, gpkg_store: GeoPackageStore
+) -> None:
+    path = write_release(tmp_path / "ged201.csv", list(GED_20_1_PACKAGE), [ged_row(11)])
+    found = detect(path)
+    assert found.format == "ucdp"
+    assert found.reason.startswith("UCDP GED 20.1 (an older release: no relid, code_status")
+    report = import_file(path, store=gpkg_store)
+    assert report.imported == 1
+    event = gpkg_store.get("UCDP-11")
+    assert (event[S.FATALITIES], event[S.FATALITIES_LOW], event[S.FATALITIES_HIGH]) == (3, 3, 5)
+    assert event[S.ADMIN1] == "Deir ez-Zor governorate"
+
+
+def test_fatality_estimates_spelled_best_est_and_capital_names_are_read(
+    tmp_path: Path, gpkg_store: GeoPackageStore
+) -> None:
+    columns = [c.upper() for c in GED_20_1_PACKAGE if c not in ("best", "high", "low")]
+    columns += ["LOW_EST", "BEST_EST", "HIGH_EST"]
+    path = write_release(tmp_path / "ged_early.csv", columns, [ged_row(12, best="4", high="9")])
+    assert "best_est read as best" in detect(path).reason
+    import_file(path, store=gpkg_store)
+    event = gpkg_store.get("UCDP-12")
+    assert (event[S.FATALITIES], event[S.FATALITIES_LOW], event[S.FATALITIES_HIGH]) == (4, 3, 9)
+
+
+def test_candidate_events_come_in_as_drafts_and_the_release_later_updates_them(
+    tmp_path: Path, gpkg_store: GeoPackageStore
+) -> None:
+    candidate = write_release(
+        tmp_path / "GEDEvent_v24_0_3.csv",
+        list(ucdp.COLUMNS),
+        [ged_row(21, code_status="Clear"), ged_row(22, code_status="Check dyad")],
+    )
+    found = detect(candidate)
+    assert found.reason.startswith("UCDP Candidate Events 24.0.3 (all 49 columns")
+    assert "every event a draft" in found.reason
+    import_file(candidate, store=gpkg_store)
+    first, flagged = gpkg_store.get("UCDP-21"), gpkg_store.get("UCDP-22")
+    assert first[S.STATUS] == flagged[S.STATUS] == "draft"
+    assert "ucdp candidate" in first[S.TAGS]
+    assert "ucdp code_status=Check dyad" in flagged[S.TAGS]
+
+    vetted = write_release(
+        tmp_path / "GEDEvent_v25_1.csv",
+        list(ucdp.COLUMNS),
+        [ged_row(21, code_status="Clear", best="7", high="9")],
+    )
+    report = import_file(vetted, store=gpkg_store, update=True)
+    assert report.updated == 1
+    assert gpkg_store.get("UCDP-21")[S.FATALITIES] == 7
+
+
+def test_a_flagged_row_of_a_ged_release_is_a_draft(tmp_path: Path) -> None:
+    event = read_rows(tmp_path, [ged_row(31, code_status="Check deaths")]).iloc[0]
+    assert event[S.STATUS] == "draft"
+
+
+def test_the_zip_as_downloaded_is_read(tmp_path: Path, gpkg_store: GeoPackageStore) -> None:
+    inner = write_release(tmp_path / "GEDEvent_v23_1.csv", list(ucdp.COLUMNS), [ged_row(41)])
+    zipped = tmp_path / "ged231-csv.zip"
+    with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(inner, inner.name)
+    report = import_file(zipped, store=gpkg_store)
+    assert report.imported == 1
+    assert report.format_reason == (
+        "UCDP GED 23.1 (all 49 columns of the current release); "
+        "read from GEDEvent_v23_1.csv inside ged231-csv.zip"
+    )
+
+
+def test_a_zip_of_several_files_is_refused_naming_them(tmp_path: Path) -> None:
+    zipped = tmp_path / "two.zip"
+    with zipfile.ZipFile(zipped, "w") as archive:
+        archive.writestr("a.csv", "x\n")
+        archive.writestr("b.csv", "y\n")
+    with pytest.raises(InputError, match=r"holds a.csv, b.csv"):
+        import_file(zipped, store=GeoPackageStore(tmp_path / "s.gpkg"))
