@@ -35,6 +35,7 @@ from geo.store.base import (
     now,
     stamp,
 )
+from geo.store.links import GeoPackageLinks
 
 TABLE = "events"
 HISTORY_TABLE = "event_history"
@@ -88,8 +89,9 @@ def _release_freed_memory() -> None:
         pass
 
 
-class GeoPackageStore:
-    """Events in one GeoPackage file (created on first use)."""
+class GeoPackageStore(GeoPackageLinks):
+    """Events in one GeoPackage file (created on first use), and the links between them
+    (:mod:`geo.store.links`)."""
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
@@ -104,6 +106,7 @@ class GeoPackageStore:
                     ).fetchone():
                         self._create(con)
                     self._migrate(con)
+            self._ensure_link_tables()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path} cannot be opened as a conflictmap store: {exc}") from exc
 

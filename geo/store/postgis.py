@@ -47,6 +47,7 @@ from geo.store.base import (
     merged_row,
     now,
 )
+from geo.store.links import PostGISLinks
 
 TABLE = "events"
 HISTORY_TABLE = "event_history"
@@ -228,7 +229,7 @@ def filters_to_sql(filters: Filters | None) -> tuple[sql.Composable, list[Any]]:
 
 
 # --- the store ------------------------------------------------------------------------------------
-class PostGISStore:
+class PostGISStore(PostGISLinks):
     """Events in a PostgreSQL/PostGIS database, shared by every analyst of a team.
 
     Parameters
