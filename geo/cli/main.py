@@ -20,7 +20,7 @@ from geo.cli import interop as cli_interop
 from geo.cli import team as cli_team
 from geo.cli.common import add_filter_arguments, filters_from_args, get_store
 from geo.errors import ConflictmapError, ValidationError
-from geo.event_files import bundled_event_files, read_event_files
+from geo.event_files import add_event_files, bundled_event_files
 from geo.export import FORMATS, export, get_format
 from geo.store import open_store
 
@@ -37,20 +37,28 @@ def cmd_init(args: argparse.Namespace) -> int:
     if args.empty:
         print(f"created empty store {shown}")
         return 0
-    result = store.add(read_event_files(bundled_event_files()), user=args.user)
-    print(f"{shown}: {len(result.added)} bundled events added, {len(result.skipped)} already there")
+    result, linked = add_event_files(store, bundled_event_files(), user=args.user)
+    print(
+        f"{shown}: {len(result.added)} bundled events added, {len(result.skipped)} already there; "
+        f"{len(linked.added)} links added"
+    )
     return 0
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    events = read_event_files([Path(p) for p in args.files])
     store = get_store(args)
     on_existing = "replace" if args.replace else "skip"
-    result = store.add(events, on_existing=on_existing, user=args.user)
+    paths = [Path(p) for p in args.files]
+    result, linked = add_event_files(store, paths, on_existing=on_existing, user=args.user)
     print(
         f"added {len(result.added)}, replaced {len(result.replaced)}, "
         f"unchanged {len(result.skipped)} (already stored)"
     )
+    if len(linked.added) + len(linked.replaced) + len(linked.skipped):
+        print(
+            f"links: added {len(linked.added)}, replaced {len(linked.replaced)}, "
+            f"unchanged {len(linked.skipped)}"
+        )
     return 0
 
 
@@ -129,7 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_init)
 
-    p = sub.add_parser("add", help="add hand-coded events (YAML or CSV), all or nothing")
+    p = sub.add_parser(
+        "add", help="add hand-coded events and their links (YAML or CSV), all or nothing"
+    )
     p.add_argument("files", nargs="+", help=".yaml/.yml/.csv files in schema columns")
     p.add_argument("--replace", action="store_true", help="overwrite events whose id is stored")
     p.set_defaults(func=cmd_add)

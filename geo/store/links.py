@@ -22,7 +22,7 @@ import pandas as pd
 
 from geo import links as L
 from geo.errors import ConflictError, NotFoundError, Problem, ValidationError
-from geo.store.base import AddResult, OnExisting, jsonable, stamp
+from geo.store.base import AddResult, OnExisting, diff, jsonable, stamp
 
 LINK_TABLE = "event_links"
 LINK_HISTORY_TABLE = "link_history"
@@ -347,16 +347,8 @@ def _stamp_text(value: object) -> str:
 
 
 def _diff(before: pd.Series | None, after: pd.Series | None) -> dict[str, list[object]]:
-    skip = {L.VERSION, L.CREATED_AT, L.UPDATED_AT, L.LINK_ID}
-    out: dict[str, list[object]] = {}
-    for name in L.COLUMN_NAMES:
-        if name in skip:
-            continue
-        old = jsonable(before[name]) if before is not None else None
-        new = jsonable(after[name]) if after is not None else None
-        if old != new:
-            out[name] = [old, new]
-    return out
+    skip = (L.VERSION, L.CREATED_AT, L.UPDATED_AT, L.LINK_ID)
+    return diff(before, after, columns=L.COLUMN_NAMES, skip=skip)
 
 
 class GeoPackageLinks(LinkTables):
