@@ -15,6 +15,7 @@ import pandas as pd
 
 from geo import schema as S
 from geo import settings
+from geo.cli import chains as cli_chains
 from geo.cli import extract as cli_extract
 from geo.cli import interop as cli_interop
 from geo.cli import team as cli_team
@@ -172,6 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_team.register(sub)
     cli_interop.register(sub)
     cli_extract.register(sub)
+    cli_chains.register(sub)
     return parser
 
 

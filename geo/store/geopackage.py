@@ -352,7 +352,8 @@ class GeoPackageStore(GeoPackageLinks):
         events = self._load_all()
         if filters is None or filters.is_empty():
             return events
-        return query.apply(events, filters).reset_index(drop=True)
+        in_chain = self.in_chain_mask(events) if filters.in_chain else None
+        return query.apply(events, filters, in_chain=in_chain).reset_index(drop=True)
 
     def _load_all(self) -> gpd.GeoDataFrame:
         """Every event, read column-wise through GDAL's Arrow stream; rows through SQL when GDAL

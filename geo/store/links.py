@@ -18,9 +18,12 @@ from collections.abc import Mapping
 from contextlib import AbstractContextManager
 from typing import Any
 
+import numpy as np
 import pandas as pd
+from psycopg import sql
 
 from geo import links as L
+from geo import schema as S
 from geo.errors import ConflictError, NotFoundError, Problem, ValidationError
 from geo.store.base import AddResult, OnExisting, diff, jsonable, stamp
 
@@ -66,6 +69,11 @@ class LinkTables:
                 params,
             )
         return L.conform(pd.DataFrame.from_records(rows, columns=list(L.COLUMN_NAMES)))
+
+    def in_chain_mask(self, events: pd.DataFrame) -> np.ndarray:
+        """Which of ``events`` sit at an end of an accepted link (the "in a chain" filter)."""
+        linked = L.linked_ids(self.links(statuses=(L.ACCEPTED,)))
+        return events[S.EVENT_ID].isin(linked).to_numpy(dtype=bool)
 
     def get_link(self, link_id: str) -> pd.Series:
         with self._reading() as con:
@@ -393,6 +401,15 @@ class GeoPackageLinks(LinkTables):
                     (LINK_HISTORY_TABLE, LINK_HISTORY_TABLE, "who linked what, when"),
                 ],
             )
+
+
+def in_chain_sql() -> sql.Composable:
+    """The "in a chain" filter as a condition on the events table, for PostGIS."""
+    return sql.SQL(
+        "(EXISTS (SELECT 1 FROM event_links l WHERE l.status = 'accepted' "
+        "AND l.event_id = events.event_id) OR EXISTS (SELECT 1 FROM event_links l "
+        "WHERE l.status = 'accepted' AND l.target_id = events.event_id))"
+    )
 
 
 class PostGISLinks(LinkTables):

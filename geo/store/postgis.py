@@ -47,7 +47,7 @@ from geo.store.base import (
     merged_row,
     now,
 )
-from geo.store.links import PostGISLinks
+from geo.store.links import PostGISLinks, in_chain_sql
 
 TABLE = "events"
 HISTORY_TABLE = "event_history"
@@ -225,6 +225,8 @@ def filters_to_sql(filters: Filters | None) -> tuple[sql.Composable, list[Any]]:
         )
     if filters.area_wkt:
         add("ST_Contains(ST_GeomFromText(%s, 4326), geom)", filters.area_wkt)
+    if filters.in_chain:
+        where.append(in_chain_sql())
     return sql.SQL(" AND ").join(where), params
 
 

@@ -1,0 +1,205 @@
+"""Chains of events: an attack, the answers it drew, the answers to those, as one story.
+
+A chain is a connected set of events joined by accepted links (:mod:`geo.links`), whatever their
+relation. :class:`ChainIndex` finds the chains of one store revision once (as
+:class:`geo.query.EventIndex` prepares the filters) and answers per view in milliseconds:
+
+>>> chains = ChainIndex(events, store.links())
+>>> chains.table(index.mask(filters))      # the chains with an event in the filtered view
+>>> chains.members("CM-SYR-20221022-03")   # the events and links of one event's chain
+
+Per chain: first and last day, how many events, each answer's delay (hours where the source
+states them, else whole days between the events' dates), the distance from each attacked place to
+its answer (km), and the actors on each side (those attacked, those answering).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from geo import links as L
+from geo import schema as S
+
+CHAIN_ID = "chain_id"
+TABLE_COLUMNS = (
+    CHAIN_ID,
+    "first_day",
+    "last_day",
+    "events",
+    "links",
+    "delays",
+    "max_delay_hours",
+    "max_delay_days",
+    "distances_km",
+    "attacked_side",
+    "answering_side",
+    "event_ids",
+)
+_EARTH_KM = 6371.0088
+
+
+def components(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Connected-component label (0..k-1) of each of ``n`` nodes joined by edges ``u``-``v``.
+
+    Minimum-label propagation with pointer jumping: a handful of vectorised passes for the short
+    chains conflict exchanges make, however many of them there are.
+    """
+    labels = np.arange(n, dtype=np.int64)
+    while True:
+        low = np.minimum(labels[u], labels[v])
+        before = labels.copy()
+        np.minimum.at(labels, u, low)
+        np.minimum.at(labels, v, low)
+        while True:  # point every node at its label's label until that settles
+            jumped = labels[labels]
+            if np.array_equal(jumped, labels):
+                break
+            labels = jumped
+        if np.array_equal(labels, before):
+            break
+    return np.unique(labels, return_inverse=True)[1]
+
+
+def haversine_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray):
+    lat1, lon1, lat2, lon2 = (
+        np.radians(np.asarray(a, dtype="float64")) for a in (lat1, lon1, lat2, lon2)
+    )
+    h = (
+        np.sin((lat2 - lat1) / 2) ** 2
+        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * _EARTH_KM * np.arcsin(np.sqrt(h))
+
+
+def delay_text(hours: float, days: float) -> str:
+    """An answer's delay as an analyst reads it: hours when known, else whole days."""
+    if hours == hours:  # not NaN
+        return f"{hours:g} h"
+    if days != days:
+        return "unknown"
+    return "same day" if days == 0 else f"{days:g} d"
+
+
+@dataclass(frozen=True)
+class Chain:
+    """One chain's events (in date order) and the links between them."""
+
+    chain_id: str
+    events: pd.DataFrame
+    links: pd.DataFrame
+
+
+class ChainIndex:
+    """The chains among ``events`` made by the accepted ``links``, found once.
+
+    Links whose events are not in ``events`` (deleted, or filtered out before indexing) are left
+    out. The frames must not change afterwards.
+    """
+
+    def __init__(self, events: pd.DataFrame, links: pd.DataFrame) -> None:
+        self.events = events
+        n = len(events)
+        self.event_chain = np.full(n, -1, dtype=np.int64)
+        accepted = L.counts_in_chains(links)
+        if accepted.empty or n == 0:
+            self.links = accepted.iloc[0:0].assign(chain=pd.Series(dtype="int64"))
+            self.table_all = pd.DataFrame(columns=list(TABLE_COLUMNS))
+            self._answer = self._answered = np.zeros(0, dtype=np.int64)
+            return
+        positions = pd.Index(events[S.EVENT_ID])
+        answer = positions.get_indexer(accepted[L.EVENT_ID])
+        answered = positions.get_indexer(accepted[L.TARGET_ID])
+        known = (answer >= 0) & (answered >= 0)
+        accepted, answer, answered = accepted[known], answer[known], answered[known]
+        nodes, inverse = np.unique(np.concatenate([answer, answered]), return_inverse=True)
+        labels = components(len(nodes), inverse[: len(answer)], inverse[len(answer) :])
+        self.event_chain[nodes] = labels
+        self._answer, self._answered = answer, answered
+        self.links = accepted.assign(chain=labels[inverse[: len(answer)]]).reset_index(drop=True)
+        self.table_all = self._summaries(nodes, labels)
+
+    @property
+    def in_chain(self) -> np.ndarray:
+        """Per event: True when it is in a chain (the "events in a chain" filter)."""
+        return self.event_chain >= 0
+
+    def _summaries(self, nodes: np.ndarray, labels: np.ndarray) -> pd.DataFrame:
+        ev = self.events
+        dates = ev[S.EVENT_DATE].to_numpy(dtype="datetime64[ns]")
+        ends = ev[S.EVENT_DATE_END].to_numpy(dtype="datetime64[ns]")
+        ends = np.where(np.isnat(ends), dates, ends)
+        members = pd.DataFrame(
+            {
+                "chain": labels,
+                "date": dates[nodes],
+                "end": ends[nodes],
+                "id": ev[S.EVENT_ID].to_numpy()[nodes],
+            }
+        ).sort_values(["chain", "date", "id"], kind="stable")
+        per = members.groupby("chain", sort=True)
+        out = pd.DataFrame(
+            {
+                CHAIN_ID: "chain:" + per["id"].first(),
+                "first_day": per["date"].min(),
+                "last_day": per["end"].max(),
+                "events": per.size(),
+                "event_ids": per["id"].agg("; ".join),
+            }
+        )
+        lk = self.links
+        hours = lk[L.DELAY_HOURS].to_numpy(dtype="float64")
+        days = (dates[self._answer] - dates[self._answered]) / np.timedelta64(1, "D")
+        lat = ev[S.LATITUDE].to_numpy(dtype="float64")
+        lon = ev[S.LONGITUDE].to_numpy(dtype="float64")
+        km = haversine_km(
+            lat[self._answered], lon[self._answered], lat[self._answer], lon[self._answer]
+        )
+        actor = ev[S.ACTOR1].to_numpy(dtype=object)
+        per_link = pd.DataFrame(
+            {
+                "chain": lk["chain"].to_numpy(),
+                "order": dates[self._answer],
+                "delay": [delay_text(h, d) for h, d in zip(hours, days, strict=True)],
+                "hours": hours,
+                "days": days,
+                "km": [("?" if k != k else f"{k:.0f}") for k in km],
+                "attacked": actor[self._answered],
+                "answering": actor[self._answer],
+            }
+        ).sort_values(["chain", "order"], kind="stable")
+        by = per_link.groupby("chain", sort=True)
+        out["links"] = by.size()
+        out["delays"] = by["delay"].agg("; ".join)
+        out["max_delay_hours"] = by["hours"].max()
+        out["max_delay_days"] = by["days"].max()
+        out["distances_km"] = by["km"].agg("; ".join)
+        out["attacked_side"] = by["attacked"].agg(_distinct)
+        out["answering_side"] = by["answering"].agg(_distinct)
+        return out[list(TABLE_COLUMNS)].reset_index(drop=True)
+
+    def table(self, view: np.ndarray | None = None) -> pd.DataFrame:
+        """One row per chain with an event in ``view`` (a mask over the events; all chains without
+        it), whole: an answer outside the view still counts in its chain's figures."""
+        if view is None:
+            return self.table_all
+        labels = self.event_chain[view]
+        kept = np.unique(labels[labels >= 0])
+        return self.table_all.iloc[kept]
+
+    def chain_of(self, event_id: str) -> Chain | None:
+        """The chain that holds ``event_id``, or None when it answers and is answered by none."""
+        hit = np.flatnonzero(self.events[S.EVENT_ID].to_numpy() == event_id)
+        if len(hit) == 0 or self.event_chain[hit[0]] < 0:
+            return None
+        label = self.event_chain[hit[0]]
+        events = self.events.iloc[np.flatnonzero(self.event_chain == label)]
+        events = events.sort_values([S.EVENT_DATE, S.EVENT_ID], kind="stable")
+        links = self.links[self.links["chain"].to_numpy() == label].drop(columns="chain")
+        return Chain(self.table_all.iloc[label][CHAIN_ID], events, links.reset_index(drop=True))
+
+
+def _distinct(values: pd.Series) -> str:
+    return "; ".join(dict.fromkeys(v for v in values if isinstance(v, str) and v))
