@@ -17,6 +17,7 @@ from geo import duplicates
 from geo import schema as S
 from geo.errors import ValidationError
 from geo.importer import FORMATS, import_file
+from geo.store import EventStore
 
 # Files shorter than this import in a blink; a bar would only flicker.
 BAR_FROM_ROWS = 2_000
@@ -98,7 +99,31 @@ def cmd_import(args: argparse.Namespace) -> int:
     if len(report.rejected) > 20:
         print(f"  ... and {len(report.rejected) - 20} more rejected rows", file=sys.stderr)
     print(f"  {report.seconds:.2f} s", file=sys.stderr)
+    _import_links(store, args.file, args.user)
     return 0
+
+
+def _import_links(store: EventStore, path: str, user: str | None) -> None:
+    """The links an exported file carries (see geo.formats.link_files), between events the
+    store now holds; a link to an event that was not imported is left out and counted."""
+    from geo.formats.link_files import read_links
+
+    links = read_links(path)
+    if links.empty:
+        return
+    left_out = 0
+    try:
+        result = store.add_links(links, user=user)
+    except ValidationError as exc:
+        missing = {p.row for p in exc.problems if "no event with id" in p.message}
+        if not missing or len(missing) < len({p.row for p in exc.problems}):
+            raise
+        left_out = len(missing)
+        result = store.add_links(links.drop(index=list(missing)), user=user)
+    print(
+        f"links: added {len(result.added)}, unchanged {len(result.skipped)}"
+        + (f", {left_out} left out (an event not in the store)" if left_out else "")
+    )
 
 
 def cmd_duplicates(args: argparse.Namespace) -> int:

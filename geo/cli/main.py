@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from geo import links as L
 from geo import schema as S
 from geo import settings
 from geo.cli import chains as cli_chains
@@ -90,14 +91,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     fmt = get_format(args.format)
     if args.raw and not fmt.formulas:
         raise ConflictmapError(f"--raw is for the CSV formats (csv, acled), not {fmt.name}")
-    events = get_store(args).load(filters_from_args(args))
+    store = get_store(args)
+    events = store.load(filters_from_args(args))
+    links = store.links(statuses=(L.ACCEPTED,))
     if args.output == "-":
         sys.stdout.flush()
         # Bytes: the GeoPackage is not text.
-        sys.stdout.buffer.write(fmt.to_bytes(events, raw=args.raw))
+        sys.stdout.buffer.write(fmt.to_bytes(events, raw=args.raw, links=links))
         sys.stdout.buffer.flush()
         return 0
-    count = export(events, fmt.name, args.output, raw=args.raw)
+    count = export(events, fmt.name, args.output, raw=args.raw, links=links)
     print(f"wrote {count} event(s) to {args.output}", file=sys.stderr)
     return 0
 
