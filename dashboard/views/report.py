@@ -55,9 +55,17 @@ def _read_form() -> tuple[str, str, datetime, str | None] | None:
 
 
 def _store(drafts) -> None:
-    result = data.store().add(drafts, user=state.user_name())
+    from geo.extract.links import draft_links, stored_window
+
+    store = data.store()
+    # What the report may answer is what was stored before its drafts (candidates, for review).
+    links = draft_links(drafts, stored=store.load(stored_window(drafts)))
+    result = store.add(drafts, user=state.user_name())
+    store.add_links(links, user=state.user_name())
     st.session_state.pop(DRAFTS_KEY, None)
     stored = f"Stored {len(result.added)} draft event(s) for review"
+    if len(links):
+        stored += f" and {len(links)} candidate link(s) between events"
     if result.skipped:
         stored += f"; {len(result.skipped)} were already stored"
     st.session_state["report_done"] = stored + "."
