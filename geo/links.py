@@ -185,11 +185,11 @@ def missing_ends(links: pd.DataFrame, known: Iterable[str]) -> list[Problem]:
     """A problem per end of a link that names no known event, with the id it names."""
     known = set(known)
     problems = []
-    for row, link in links.iterrows():
-        for name in (EVENT_ID, TARGET_ID):
-            if link[name] not in known:
-                problems.append(Problem(row, name, f"no event with id {link[name]!r}"))
-    return problems
+    for name in (EVENT_ID, TARGET_ID):
+        absent = ~links[name].isin(known).to_numpy(dtype=bool)
+        for row, event_id in zip(links.index[absent], links[name][absent], strict=True):
+            problems.append(Problem(row, name, f"no event with id {event_id!r}"))
+    return sorted(problems, key=lambda p: (str(p.row), p.column))
 
 
 def retaliation_cycle(
@@ -200,15 +200,33 @@ def retaliation_cycle(
 
     "A retaliates for B, B retaliates for A" cannot both hold: one of them came first.
     """
-    graph: dict[str, list[str]] = {}
-    for answer, answered in stored:
-        graph.setdefault(answer, []).append(answered)
+    check = CycleCheck(stored)
     for answer, answered in new:
-        path = _path(graph, answered, answer)
+        cycle = check.add(answer, answered)
+        if cycle is not None:
+            return cycle
+    return None
+
+
+class CycleCheck:
+    """Retaliation links added one by one, each refused if it would close a circle.
+
+    Built once from the stored links; each check walks only the links reachable from the new
+    one's target (a few, in real exchanges).
+    """
+
+    def __init__(self, stored: Iterable[tuple[str, str]] = ()) -> None:
+        self.graph: dict[str, list[str]] = {}
+        for answer, answered in stored:
+            self.graph.setdefault(answer, []).append(answered)
+
+    def add(self, answer: str, answered: str) -> list[str] | None:
+        """The cycle ``answer -> answered`` would close (and then it is not added), or None."""
+        path = _path(self.graph, answered, answer)
         if path is not None:
             return [answer, *path]
-        graph.setdefault(answer, []).append(answered)
-    return None
+        self.graph.setdefault(answer, []).append(answered)
+        return None
 
 
 def _path(graph: Mapping[str, list[str]], start: str, goal: str) -> list[str] | None:

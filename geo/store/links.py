@@ -138,24 +138,11 @@ class LinkTables:
             writing = typed if on_existing == "replace" else typed[~typed[L.LINK_ID].isin(stored)]
             self._refuse_cycles(con, writing, replacing=stored)
             stamped = stamp()
-            added, replaced = [], []
-            for _, link in writing.iterrows():
-                lid = link[L.LINK_ID]
-                if lid in stored:
-                    old = before.loc[lid]
-                    version = int(old[L.VERSION]) + 1
-                    values = _row_values(link, version, old[L.CREATED_AT], stamped)
-                    self._delete_link_row(con, lid)
-                    self._insert_link_row(con, values)
-                    changes = _diff(old, link)
-                    self._log_link(con, link, version, "replace", user, changes)
-                    replaced.append(lid)
-                else:
-                    version = self._next_link_version(con, lid)
-                    self._insert_link_row(con, _row_values(link, version, stamped, stamped))
-                    self._log_link(con, link, version, "add", user, _diff(None, link))
-                    added.append(lid)
-        skipped = [lid for lid in ids if lid not in added and lid not in replaced]
+            is_new = ~writing[L.LINK_ID].isin(stored)
+            replaced = self._replace_links(con, writing[~is_new], before, stamped, user)
+            added = self._insert_new_links(con, writing[is_new], stamped, user)
+        done = set(added) | set(replaced)
+        skipped = [lid for lid in ids if lid not in done]
         return AddResult(added=added, replaced=replaced, skipped=skipped)
 
     def update_link(
@@ -271,24 +258,86 @@ class LinkTables:
             "WHERE relation = ? AND status <> ?",
             (L.RETALIATION_FOR, L.REJECTED),
         )
-        stored = [(a, b) for lid, a, b in rows if lid not in replacing]
-        for row, link in live.iterrows():
-            cycle = L.retaliation_cycle(stored, [(link[L.EVENT_ID], link[L.TARGET_ID])])
+        check = L.CycleCheck((a, b) for lid, a, b in rows if lid not in replacing)
+        for row, answer, answered in zip(
+            live.index, live[L.EVENT_ID], live[L.TARGET_ID], strict=True
+        ):
+            cycle = check.add(answer, answered)
             if cycle is not None:
                 raise ValidationError(
                     [Problem(row, L.TARGET_ID, L.cycle_message(cycle))],
                     what="links (nothing was stored)",
                 )
-            stored.append((link[L.EVENT_ID], link[L.TARGET_ID]))
 
-    def _next_link_version(self, con: Any, link_id: str) -> int:
-        """1 for a new link; past the last version for one unlinked and linked again, so an edit
-        based on the old link is still refused."""
-        row = self._link_rows(
-            con, f"SELECT MAX(version) FROM {LINK_HISTORY_TABLE} WHERE link_id = ?", [link_id]
+    def _replace_links(
+        self, con: Any, links: pd.DataFrame, before: pd.DataFrame, stamped: str, user: str | None
+    ) -> list[str]:
+        """Stored links overwritten, each as its next version (the rare case: one by one)."""
+        for _, link in links.iterrows():
+            old = before.loc[link[L.LINK_ID]]
+            version = int(old[L.VERSION]) + 1
+            self._delete_link_row(con, link[L.LINK_ID])
+            self._insert_link_row(con, _row_values(link, version, old[L.CREATED_AT], stamped))
+            self._log_link(con, link, version, "replace", user, _diff(old, link))
+        return links[L.LINK_ID].tolist()
+
+    def _insert_new_links(
+        self, con: Any, links: pd.DataFrame, stamped: str, user: str | None
+    ) -> list[str]:
+        """New links in one batch, with their history rows. A link unlinked and linked again
+        starts past its last version, so an edit based on the old link is still refused."""
+        if links.empty:
+            return []
+        ids = links[L.LINK_ID].tolist()
+        last: dict[str, int] = {}
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            last.update(
+                self._link_rows(
+                    con,
+                    f"SELECT link_id, MAX(version) FROM {LINK_HISTORY_TABLE} "
+                    f"WHERE link_id IN ({','.join('?' * len(chunk))}) GROUP BY link_id",
+                    chunk,
+                )
+            )
+        versions = [int(last[i]) + 1 if i in last else 1 for i in ids]
+        records = links[list(L.COLUMN_NAMES)].astype(object).where(links.notna(), None)
+        rows = []
+        history = []
+        for version, record in zip(versions, records.itertuples(index=False), strict=True):
+            values = dict(zip(L.COLUMN_NAMES, record, strict=True))
+            values.update({L.VERSION: version, L.CREATED_AT: stamped, L.UPDATED_AT: stamped})
+            rows.append(tuple(jsonable(values[k]) for k in L.COLUMN_NAMES))
+            added = {k: [None, jsonable(values[k])] for k in _LOGGED if values[k] is not None}
+            history.append(
+                (
+                    values[L.LINK_ID],
+                    values[L.EVENT_ID],
+                    values[L.TARGET_ID],
+                    version,
+                    "add",
+                    user,
+                    stamped,
+                    json.dumps(added, ensure_ascii=False, default=str),
+                )
+            )
+        marks = ",".join("?" * len(L.COLUMN_NAMES))
+        cur = con.cursor()
+        cur.executemany(
+            self._link_sql(
+                f"INSERT INTO {LINK_TABLE} ({', '.join(L.COLUMN_NAMES)}) VALUES ({marks})"
+            ),
+            rows,
         )
-        last = row[0][0] if row else None
-        return 1 if last is None else int(last) + 1
+        cur.executemany(
+            self._link_sql(
+                f"INSERT INTO {LINK_HISTORY_TABLE} "
+                "(link_id, event_id, target_id, version, action, user_name, at, changes) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            ),
+            history,
+        )
+        return ids
 
     def _insert_link_row(self, con: Any, values: tuple) -> None:
         marks = ",".join("?" * len(L.COLUMN_NAMES))
@@ -354,9 +403,12 @@ def _stamp_text(value: object) -> str:
     return pd.Timestamp(value).strftime("%Y-%m-%dT%H:%M:%S.%f")[:23] + "Z"
 
 
+_UNLOGGED = (L.VERSION, L.CREATED_AT, L.UPDATED_AT, L.LINK_ID)
+_LOGGED = tuple(n for n in L.COLUMN_NAMES if n not in _UNLOGGED)
+
+
 def _diff(before: pd.Series | None, after: pd.Series | None) -> dict[str, list[object]]:
-    skip = (L.VERSION, L.CREATED_AT, L.UPDATED_AT, L.LINK_ID)
-    return diff(before, after, columns=L.COLUMN_NAMES, skip=skip)
+    return diff(before, after, columns=L.COLUMN_NAMES, skip=_UNLOGGED)
 
 
 class GeoPackageLinks(LinkTables):
