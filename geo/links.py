@@ -75,7 +75,9 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
     for name, kind, _ in COLUMNS:
         values = frame[name] if name in frame else pd.Series(None, index=frame.index, dtype=object)
         if kind == "timestamp":
-            out[name] = pd.to_datetime(values, utc=True, format="ISO8601")
+            out[name] = pd.to_datetime(values, utc=True, format="ISO8601").astype(
+                "datetime64[ns, UTC]"
+            )
         elif kind == "str":
             out[name] = values.astype(object).where(values.notna(), None)
         else:
