@@ -135,3 +135,12 @@ def test_the_in_chain_checkbox_keeps_linked_events(store_path: Path) -> None:
     assert not at.exception
     counts = [m.value for m in at.sidebar.markdown if "events match" in m.value]
     assert counts and counts[0].startswith("**4** of 7")
+
+
+def test_the_events_page_offers_the_links_of_the_filtered_events(store_path: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("views/events.py").run()
+    assert not at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Links of these events (CSV)" in labels
