@@ -110,10 +110,11 @@ class ChainIndex:
             self._answer = self._answered = np.zeros(0, dtype=np.int64)
             self._ends = pd.Index([], dtype=object)
             self._end_position = np.zeros(0, dtype=np.int64)
+            self._members = np.zeros(0, dtype=np.int64)
             return
         # The linked ids are few beside the events: hash those and look every event up in them.
         self._ends = pd.Index(pd.unique(pd.concat([accepted[L.EVENT_ID], accepted[L.TARGET_ID]])))
-        found = self._ends.get_indexer(events[S.EVENT_ID])
+        found = _positions_in(events[S.EVENT_ID], self._ends)
         self._end_position = np.full(len(self._ends), -1, dtype=np.int64)
         self._end_position[found[found >= 0]] = np.flatnonzero(found >= 0)
         answer = self._end_position[self._ends.get_indexer(accepted[L.EVENT_ID])]
@@ -126,6 +127,7 @@ class ChainIndex:
         self._answer, self._answered = answer, answered
         self.links = accepted.assign(chain=labels[inverse[: len(answer)]]).reset_index(drop=True)
         self.table_all = self._summaries(nodes, labels)
+        self._members = np.sort(nodes)  # positions of the events in a chain
 
     @property
     def in_chain(self) -> np.ndarray:
@@ -133,68 +135,63 @@ class ChainIndex:
         return self.event_chain >= 0
 
     def _summaries(self, nodes: np.ndarray, labels: np.ndarray) -> pd.DataFrame:
+        """One row per chain. Text columns are read for the linked events only (a tenth of a
+        million), and joined in plain lists: pandas' per-group joins cost seconds here."""
         ev = self.events
+        k = int(labels.max()) + 1
         dates = ev[S.EVENT_DATE].to_numpy(dtype="datetime64[ns]")
         ends = ev[S.EVENT_DATE_END].to_numpy(dtype="datetime64[ns]")
         ends = np.where(np.isnat(ends), dates, ends)
-        members = pd.DataFrame(
-            {
-                "chain": labels,
-                "date": dates[nodes],
-                "end": ends[nodes],
-                "id": ev[S.EVENT_ID].to_numpy(dtype=object)[nodes],
-            }
-        ).sort_values(["chain", "date", "id"], kind="stable")
-        k = int(labels.max()) + 1
-        per = members.groupby("chain", sort=True)
+        ids = ev[S.EVENT_ID].iloc[nodes].to_numpy(dtype=object)
+        # Members by chain, then day, then id: the first is the chain's name.
+        order = np.lexsort((np.argsort(np.argsort(ids, kind="stable")), dates[nodes], labels))
+        chain_of_member = labels[order]
+        starts = np.flatnonzero(np.r_[True, chain_of_member[1:] != chain_of_member[:-1]])
+        first_day = np.minimum.reduceat(dates[nodes][order], starts)
+        last_day = np.maximum.reduceat(ends[nodes][order], starts)
         out = pd.DataFrame(
             {
-                CHAIN_ID: "chain:" + per["id"].first(),
-                "first_day": per["date"].min(),
-                "last_day": per["end"].max(),
-                "events": per.size(),
-                "event_ids": _joined(members["chain"], members["id"], k),
+                CHAIN_ID: np.char.add("chain:", ids[order][starts].astype(str)).astype(object),
+                "first_day": first_day,
+                "last_day": last_day,
+                "events": np.diff(np.r_[starts, len(order)]),
+                "event_ids": _joined(chain_of_member, ids[order], k),
             }
         )
         lk = self.links
+        answer, answered = self._answer, self._answered
         hours = lk[L.DELAY_HOURS].to_numpy(dtype="float64")
-        days = (dates[self._answer] - dates[self._answered]) / np.timedelta64(1, "D")
+        days = (dates[answer] - dates[answered]) / np.timedelta64(1, "D")
         lat = ev[S.LATITUDE].to_numpy(dtype="float64")
         lon = ev[S.LONGITUDE].to_numpy(dtype="float64")
-        km = haversine_km(
-            lat[self._answered], lon[self._answered], lat[self._answer], lon[self._answer]
-        )
-        actor = ev[S.ACTOR1].to_numpy(dtype=object)
-        per_link = pd.DataFrame(
-            {
-                "chain": lk["chain"].to_numpy(),
-                "order": dates[self._answer],
-                "delay": [delay_text(h, d) for h, d in zip(hours, days, strict=True)],
-                "hours": hours,
-                "days": days,
-                "km": [("?" if k != k else f"{k:.0f}") for k in km],
-                "attacked": actor[self._answered],
-                "answering": actor[self._answer],
-            }
-        ).sort_values(["chain", "order"], kind="stable")
-        by = per_link.groupby("chain", sort=True)
-        out["links"] = by.size()
-        out["delays"] = _joined(per_link["chain"], per_link["delay"], k)
-        out["max_delay_hours"] = by["hours"].max()
-        out["max_delay_days"] = by["days"].max()
-        out["distances_km"] = _joined(per_link["chain"], per_link["km"], k)
-        out["attacked_side"] = _joined(per_link["chain"], per_link["attacked"], k, distinct=True)
-        out["answering_side"] = _joined(per_link["chain"], per_link["answering"], k, distinct=True)
-        return out[list(TABLE_COLUMNS)].reset_index(drop=True)
+        km = haversine_km(lat[answered], lon[answered], lat[answer], lon[answer])
+        ends_at = np.concatenate([answer, answered])
+        actors = ev[S.ACTOR1].iloc[ends_at].to_numpy(dtype=object)
+        answering, attacked = actors[: len(answer)], actors[len(answer) :]
+        chain = lk["chain"].to_numpy()
+        by = np.lexsort((dates[answer], chain))
+        chain_sorted = chain[by]
+        delays = np.array([delay_text(h, d) for h, d in zip(hours, days, strict=True)], object)
+        kms = np.array([("?" if x != x else f"{x:.0f}") for x in km], dtype=object)
+        out["links"] = np.bincount(chain, minlength=k)
+        out["delays"] = _joined(chain_sorted, delays[by], k)
+        out["max_delay_hours"] = _group_max(chain, hours, k)
+        out["max_delay_days"] = _group_max(chain, days, k)
+        out["distances_km"] = _joined(chain_sorted, kms[by], k)
+        out["attacked_side"] = _joined(chain_sorted, attacked[by], k, distinct=True)
+        out["answering_side"] = _joined(chain_sorted, answering[by], k, distinct=True)
+        return out[list(TABLE_COLUMNS)]
 
     def table(self, view: np.ndarray | None = None) -> pd.DataFrame:
         """One row per chain with an event in ``view`` (a mask over the events; all chains without
         it), whole: an answer outside the view still counts in its chain's figures."""
         if view is None:
             return self.table_all
-        labels = self.event_chain[view]
-        kept = np.unique(labels[labels >= 0])
-        return self.table_all.iloc[kept]
+        # Only the events in a chain are looked at: a tenth of a million, not all of them.
+        members = self._members
+        touched = np.zeros(len(self.table_all), dtype=bool)
+        touched[self.event_chain[members[view[members]]]] = True
+        return self.table_all.iloc[np.flatnonzero(touched)]
 
     def chain_of(self, event_id: str) -> Chain | None:
         """The chain that holds ``event_id``, or None when it answers and is answered by none."""
@@ -209,14 +206,38 @@ class ChainIndex:
         return Chain(self.table_all.iloc[label][CHAIN_ID], events, links.reset_index(drop=True))
 
 
-def _joined(labels: pd.Series, values: pd.Series, k: int, *, distinct: bool = False) -> np.ndarray:
+def _positions_in(ids: pd.Series, index: pd.Index) -> np.ndarray:
+    """Per id, its position in ``index`` (-1 when absent): Arrow's hash kernel on the ids as the
+    store hands them (Arrow text), a million in a fraction of the time pandas takes."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = pa.array(ids.array) if hasattr(ids.array, "__arrow_array__") else pa.array(ids)
+    if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+        return index.get_indexer(ids)
+    wanted = pa.array(index.to_numpy(dtype=object), type=values.type)
+    found = pc.index_in(values, value_set=wanted).fill_null(-1)
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def _group_max(labels: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
+    """Per chain, the largest of its values that are known (NaN when none is)."""
+    out = np.full(k, -np.inf)
+    known = ~np.isnan(values)
+    np.maximum.at(out, labels[known], values[known])
+    return np.where(np.isinf(out), np.nan, out)
+
+
+def _joined(
+    labels: np.ndarray, values: np.ndarray, k: int, *, distinct: bool = False
+) -> np.ndarray:
     """Per chain 0..k-1, its values "; "-joined in the order given (distinct ones only).
 
     One pass over plain lists: pandas' per-group join costs seconds over tens of thousands of
     chains.
     """
     parts: list[list[str]] = [[] for _ in range(k)]
-    for label, value in zip(labels.tolist(), values.tolist(), strict=True):
+    for label, value in zip(np.asarray(labels).tolist(), list(values), strict=True):
         if isinstance(value, str) and value:
             parts[label].append(value)
     if distinct:
