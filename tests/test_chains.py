@@ -122,3 +122,25 @@ def test_the_chains_command_lists_the_founding_chain(
     assert "CM-SYR-20221022-03 retaliation_for CM-SYR-20221022-01: same day, 19 km" in out
     assert main(["--store", store_path, "chains", "--from", "2023-01-01"]) == 0
     assert "no chains match" in capsys.readouterr().out
+
+
+def test_linking_and_unlinking_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store_path = str(tmp_path / "s.gpkg")
+    assert main(["--store", store_path, "add", str(FOUNDING)]) == 0
+    base = ["--store", store_path, "--user", "amal"]
+    assert main([*base, "link", "CM-SYR-20221022-05", "follow_up", "CM-SYR-20221022-04"]) == 0
+    capsys.readouterr()
+    # The same link again: someone made it first; the second analyst is told.
+    assert main([*base, "link", "CM-SYR-20221022-05", "follow_up", "CM-SYR-20221022-04"]) == 2
+    assert "is already stored" in capsys.readouterr().err
+    lid = "CM-SYR-20221022-05~follow_up~CM-SYR-20221022-04"
+    assert main([*base, "unlink", lid, "--version", "2"]) == 2
+    assert "you edited version 2, the store now holds version 1" in capsys.readouterr().err
+    assert main([*base, "unlink", lid, "--version", "1"]) == 0
+    assert main([*base, "link-history", lid]) == 0
+    out = capsys.readouterr().out
+    assert "add" in out and "delete" in out and "amal" in out
+    assert main([*base, "link", "CM-SYR-20221022-05", "follow_up", "CM-NOPE-1"]) == 2
+    assert "no event with id 'CM-NOPE-1'" in capsys.readouterr().err

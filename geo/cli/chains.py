@@ -3,7 +3,7 @@
 ``conflictmap chains [filters]`` lists the chains with an event in the filtered view (each whole:
 an answer outside the dates still counts), ``--event ID`` shows one chain event by event, and
 ``conflictmap link ANSWER RELATION ANSWERED`` / ``unlink LINK_ID --version N`` record an analyst's
-reading, refused when the other analyst got there first.
+reading, refused when the other analyst got there first; ``link-history LINK_ID`` shows the audit.
 """
 
 from __future__ import annotations
@@ -80,6 +80,17 @@ def cmd_unlink(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_link_history(args: argparse.Namespace) -> int:
+    history = get_store(args).link_history(args.link_id)
+    if history.empty:
+        raise ConflictmapError(f"no history for link {args.link_id!r}: it was never stored")
+    for _, row in history.iterrows():
+        at = row["at"].strftime("%Y-%m-%d %H:%M UTC")
+        changes = "; ".join(f"{k}: {old!r} -> {new!r}" for k, (old, new) in row["changes"].items())
+        print(f"v{row['version']}  {row['action']:8s} {at}  {row['user'] or '-'}  {changes}")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``chains``, ``link`` and ``unlink`` verbs to the ``conflictmap`` parser."""
     p = sub.add_parser("chains", help="list chains of attack and answer, filtered")
@@ -99,3 +110,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("link_id", help="as `chains --event` shows it: ANSWER~relation~ANSWERED")
     p.add_argument("--version", type=int, help="the version you saw; refused if it moved since")
     p.set_defaults(func=cmd_unlink)
+
+    p = sub.add_parser("link-history", help="who linked, changed and unlinked a link, and when")
+    p.add_argument("link_id", help="ANSWER~relation~ANSWERED")
+    p.set_defaults(func=cmd_link_history)
