@@ -67,8 +67,12 @@ def render() -> None:
             "Links drafted from reports arrive here until an analyst accepts or rejects them."
         )
         return
-    events = snapshot.events.set_index(S.EVENT_ID, drop=False)
-    for _, link in candidates.head(PAGE_SIZE).iterrows():
+    shown = candidates.head(PAGE_SIZE)
+    # Only the events these cards name: indexing every stored event would cost a second at 1M.
+    named = set(shown[L.EVENT_ID]) | set(shown[L.TARGET_ID])
+    events = snapshot.events[snapshot.events[S.EVENT_ID].isin(named).to_numpy(dtype=bool)]
+    events = events.set_index(S.EVENT_ID, drop=False)
+    for _, link in shown.iterrows():
         lid, version = link[L.LINK_ID], int(link[L.VERSION])
         with st.container(border=True):
             st.html(card_html(link, events))

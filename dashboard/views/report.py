@@ -59,7 +59,7 @@ def _store(drafts) -> None:
 
     store = data.store()
     # What the report may answer is what was stored before its drafts (candidates, for review).
-    links = draft_links(drafts, stored=store.load(stored_window(drafts)))
+    links = draft_links(drafts, stored=data.index().apply(stored_window(drafts)))
     result = store.add(drafts, user=state.user_name())
     store.add_links(links, user=state.user_name())
     st.session_state.pop(DRAFTS_KEY, None)

@@ -144,3 +144,22 @@ def test_the_events_page_offers_the_links_of_the_filtered_events(store_path: Pat
     assert not at.exception
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Links of these events (CSV)" in labels
+
+
+def test_a_pasted_report_stores_its_answer_as_a_candidate_link(store_path: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("views/report.py").run()
+    at.text_area(key="report_text").set_value(
+        "US aircraft struck positions of Iranian-backed militias in Mayadin on Tuesday in "
+        "retaliation for the rocket attack on the al-Omar base."
+    )
+    at.text_input(key="report_source").set_value("Test Outlet")
+    at.text_input(key="report_published").set_value("2022-10-25T09:00+03:00")
+    (button,) = [b for b in at.button if b.label == "Draft events"]
+    button.click().run()
+    at.button(key="report_store").click().run()
+    assert not at.exception
+    assert any("1 candidate link(s)" in s.value for s in at.success)
+    candidates = GeoPackageStore(store_path).links(statuses=("candidate",))
+    assert "CM-SYR-20221022-01" in set(candidates[L.TARGET_ID])
