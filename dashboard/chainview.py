@@ -20,7 +20,7 @@ from jinja2 import Template
 from dashboard.mapview import _json_for_script, bearing_on_screen, esc
 from geo import links as L
 from geo import schema as S
-from geo.chains import Chain, ChainIndex, delay_text, haversine_km
+from geo.chains import Chain, ChainIndex, answer_gap
 from geo.export import get_format
 
 LINK_COLOUR = "#7b1fa2"
@@ -48,16 +48,11 @@ def curve(lat1: float, lon1: float, lat2: float, lon2: float, n: int = CURVE_POI
 
 def link_tooltip(link: pd.Series, answer: pd.Series, answered: pd.Series) -> str:
     """What hovering a link shows: who answers whom, how fast and far, and the evidence."""
-    days = (answer[S.EVENT_DATE] - answered[S.EVENT_DATE]).days
-    km = float(
-        haversine_km(
-            answered[S.LATITUDE], answered[S.LONGITUDE], answer[S.LATITUDE], answer[S.LONGITUDE]
-        )
-    )
+    delay, km = answer_gap(link, answer, answered)
     words = RELATION_WORDS.get(link[L.RELATION], link[L.RELATION])
     head = (
         f"<b>{esc(answer[S.LOCATION])}</b> {esc(words)} <b>{esc(answered[S.LOCATION])}</b>"
-        f"<br>{esc(delay_text(link[L.DELAY_HOURS], days))} later, {km:.0f} km away"
+        f"<br>{esc(delay)} later, {km:.0f} km away"
         f" · {esc(link[L.SOURCE])}, {esc(link[L.STATUS])}"
     )
     evidence = link[L.EVIDENCE]
@@ -169,19 +164,11 @@ def timeline_html(chain: Chain) -> str:
         notes = []
         for link in answers.get(eid, []):
             answered = events.loc[link[L.TARGET_ID]]
-            days = (day - pd.Timestamp(answered[S.EVENT_DATE])).days
-            km = float(
-                haversine_km(
-                    answered[S.LATITUDE],
-                    answered[S.LONGITUDE],
-                    event[S.LATITUDE],
-                    event[S.LONGITUDE],
-                )
-            )
+            delay, km = answer_gap(link, event, answered)
             distance = "" if math.isnan(km) else f", {km:.0f} km"
             notes.append(
                 f"{esc(RELATION_WORDS.get(link[L.RELATION], link[L.RELATION]))} "
-                f"{esc(answered[S.LOCATION])}: {esc(delay_text(link[L.DELAY_HOURS], days))}"
+                f"{esc(answered[S.LOCATION])}: {esc(delay)}"
                 f"{distance}"
             )
         role = "answer" if notes else "attack"

@@ -22,6 +22,7 @@ import pandas as pd
 
 from geo import links as L
 from geo import schema as S
+from geo.duplicates import haversine_km
 
 CHAIN_ID = "chain_id"
 TABLE_COLUMNS = (
@@ -38,7 +39,6 @@ TABLE_COLUMNS = (
     "answering_side",
     "event_ids",
 )
-_EARTH_KM = 6371.0088
 
 
 def components(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -63,17 +63,6 @@ def components(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
     return np.unique(labels, return_inverse=True)[1]
 
 
-def haversine_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray):
-    lat1, lon1, lat2, lon2 = (
-        np.radians(np.asarray(a, dtype="float64")) for a in (lat1, lon1, lat2, lon2)
-    )
-    h = (
-        np.sin((lat2 - lat1) / 2) ** 2
-        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * _EARTH_KM * np.arcsin(np.sqrt(h))
-
-
 def delay_text(hours: float, days: float) -> str:
     """An answer's delay as an analyst reads it: hours when known, else whole days."""
     if hours == hours:  # not NaN
@@ -81,6 +70,18 @@ def delay_text(hours: float, days: float) -> str:
     if days != days:
         return "unknown"
     return "same day" if days == 0 else f"{days:g} d"
+
+
+def answer_gap(link: pd.Series, answer: pd.Series, answered: pd.Series) -> tuple[str, float]:
+    """How long after and how far from the event it answers an answer came: the delay as text
+    (:func:`delay_text`) and the distance in km (NaN when a place is unknown)."""
+    days = (pd.Timestamp(answer[S.EVENT_DATE]) - pd.Timestamp(answered[S.EVENT_DATE])).days
+    km = float(
+        haversine_km(
+            answered[S.LONGITUDE], answered[S.LATITUDE], answer[S.LONGITUDE], answer[S.LATITUDE]
+        )
+    )
+    return delay_text(link[L.DELAY_HOURS], days), km
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,7 @@ class ChainIndex:
         days = (dates[answer] - dates[answered]) / np.timedelta64(1, "D")
         lat = ev[S.LATITUDE].to_numpy(dtype="float64")
         lon = ev[S.LONGITUDE].to_numpy(dtype="float64")
-        km = haversine_km(lat[answered], lon[answered], lat[answer], lon[answer])
+        km = haversine_km(lon[answered], lat[answered], lon[answer], lat[answer])
         ends_at = np.concatenate([answer, answered])
         actors = ev[S.ACTOR1].iloc[ends_at].to_numpy(dtype=object)
         answering, attacked = actors[: len(answer)], actors[len(answer) :]

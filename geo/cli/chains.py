@@ -15,7 +15,7 @@ import pandas as pd
 
 from geo import links as L
 from geo import schema as S
-from geo.chains import delay_text, haversine_km
+from geo.chains import answer_gap
 from geo.cli.common import add_filter_arguments, filters_from_args, get_store
 from geo.errors import ConflictmapError
 from geo.store import cache
@@ -50,13 +50,8 @@ def _show_chain(snapshot: cache.Snapshot, event_id: str) -> int:
             f"  {day}  {e[S.EVENT_ID]}  {e[S.SUB_EVENT_TYPE]} at {e[S.LOCATION]} by {e[S.ACTOR1]}"
         )
     for _, link in chain.links.iterrows():
-        a, b = events.loc[link[L.EVENT_ID]], events.loc[link[L.TARGET_ID]]
-        days = (a[S.EVENT_DATE] - b[S.EVENT_DATE]).days
-        km = float(haversine_km(b[S.LATITUDE], b[S.LONGITUDE], a[S.LATITUDE], a[S.LONGITUDE]))
-        print(
-            f"  {link[L.EVENT_ID]} {link[L.RELATION]} {link[L.TARGET_ID]}: "
-            f"{delay_text(link[L.DELAY_HOURS], days)}, {km:.0f} km"
-        )
+        delay, km = answer_gap(link, events.loc[link[L.EVENT_ID]], events.loc[link[L.TARGET_ID]])
+        print(f"  {link[L.EVENT_ID]} {link[L.RELATION]} {link[L.TARGET_ID]}: {delay}, {km:.0f} km")
     return 0
 
 

@@ -31,7 +31,7 @@ import pandas as pd
 
 from geo import links as L
 from geo import schema as S
-from geo.chains import haversine_km
+from geo.duplicates import haversine_km
 from geo.extract.pipeline import evidence_spans
 from geo.query import Filters
 
@@ -315,7 +315,7 @@ def _before(target: pd.Series, answer: pd.Series) -> bool:
 def _same_place(event: pd.Series, place: Any) -> bool:
     if event.get(S.PLACE_ID) and event[S.PLACE_ID] == place.place_id:
         return True
-    km = haversine_km(event[S.LATITUDE], event[S.LONGITUDE], place.latitude, place.longitude)
+    km = haversine_km(event[S.LONGITUDE], event[S.LATITUDE], place.longitude, place.latitude)
     return bool(km <= NAMED_PLACE_KM)
 
 
@@ -352,10 +352,10 @@ def _stored_targets(
     lat = near[S.LATITUDE].to_numpy(dtype="float64")
     lon = near[S.LONGITUDE].to_numpy(dtype="float64")
     if place is not None:
-        km = haversine_km(lat, lon, place.latitude, place.longitude)
+        km = haversine_km(lon, lat, place.longitude, place.latitude)
         limit, bonus = NAMED_PLACE_KM, 0.3
     else:
-        km = haversine_km(lat, lon, answer[S.LATITUDE], answer[S.LONGITUDE])
+        km = haversine_km(lon, lat, answer[S.LONGITUDE], answer[S.LATITUDE])
         limit, bonus = NEARBY_KM, 0.05
     out = []
     for (_, event), distance in zip(near.iterrows(), km, strict=True):
