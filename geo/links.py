@@ -244,6 +244,28 @@ def cycle_message(cycle: list[str]) -> str:
     )
 
 
+def repointed(links: pd.DataFrame, kept: Mapping[str, str]) -> pd.DataFrame:
+    """The links to or from merged duplicates, moved to the event each was merged into
+    (``kept``: duplicate id -> kept id), with source "merged"; a link that would join an event to
+    itself, or repeat one already stored, is left out."""
+    touched = links[ends_in(links, kept)]
+    if touched.empty:
+        return empty_links()
+    moved = touched.drop(columns=[LINK_ID, VERSION, CREATED_AT, UPDATED_AT]).copy()
+    moved[EVENT_ID] = moved[EVENT_ID].map(lambda e: kept.get(e, e))
+    moved[TARGET_ID] = moved[TARGET_ID].map(lambda e: kept.get(e, e))
+    moved[SOURCE] = "merged"
+    moved = moved[moved[EVENT_ID] != moved[TARGET_ID]]
+    ids = moved[EVENT_ID] + "~" + moved[RELATION] + "~" + moved[TARGET_ID]
+    moved = moved[~ids.isin(links[LINK_ID]).to_numpy() & ~ids.duplicated().to_numpy()]
+    return moved.reset_index(drop=True).rename(index=lambda i: i + 1)
+
+
+def ends_in(links: pd.DataFrame, ids: Mapping[str, str]) -> np.ndarray:
+    """Links with an end among ``ids``."""
+    return (links[EVENT_ID].isin(list(ids)) | links[TARGET_ID].isin(list(ids))).to_numpy()
+
+
 def counts_in_chains(links: pd.DataFrame) -> pd.DataFrame:
     """The links that make chains: accepted ones."""
     return links.loc[links[STATUS].to_numpy() == ACCEPTED]

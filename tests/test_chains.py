@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import ROOT, make_events
+from conftest import ROOT, make_event, make_events
 
 from geo import links as L
 from geo import schema as S
@@ -14,7 +14,7 @@ from geo.chains import ChainIndex, components
 from geo.cli.main import main
 from geo.event_files import add_event_files
 from geo.query import EventIndex, Filters
-from geo.store import EventStore, cache
+from geo.store import EventStore, GeoPackageStore, cache
 
 FOUNDING = ROOT / "data" / "events" / "2022-10-23_syriatv_omar-field.yaml"
 
@@ -144,3 +144,27 @@ def test_linking_and_unlinking_from_the_command_line(
     assert "add" in out and "delete" in out and "amal" in out
     assert main([*base, "link", "CM-SYR-20221022-05", "follow_up", "CM-NOPE-1"]) == 2
     assert "no event with id 'CM-NOPE-1'" in capsys.readouterr().err
+
+
+def test_merging_duplicates_moves_their_links_to_the_event_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store_path = tmp_path / "s.gpkg"
+    store = GeoPackageStore(store_path)
+    add_event_files(store, [FOUNDING])
+    attack = store.get("CM-SYR-20221022-01")
+    # The same rocket attack from another outlet, extracted, and an answer linked to that copy.
+    copy = attack.drop(labels=["geometry"]).to_dict()
+    copy.update(event_id="X-copy", source="Deir Ezzor 24", status="draft", origin="extracted")
+    answer = make_event(event_id="X-answer", event_date="2022-10-24")
+    store.add(pd.DataFrame([copy, answer]))
+    store.add_links(
+        pd.DataFrame([{L.EVENT_ID: "X-answer", L.TARGET_ID: "X-copy", L.RELATION: "follow_up"}])
+    )
+    assert main(["--store", str(store_path), "duplicates", "--merge"]) == 0
+    links = GeoPackageStore(store_path).links().set_index(L.LINK_ID)
+    moved = links.loc["X-answer~follow_up~CM-SYR-20221022-01"]
+    assert moved[L.SOURCE] == "merged"
+    assert "X-answer~follow_up~X-copy" not in links.index
+    chains = ChainIndex(GeoPackageStore(store_path).load(), GeoPackageStore(store_path).links())
+    assert chains.chain_of("X-answer").chain_id == "chain:CM-SYR-20221022-01"

@@ -161,7 +161,31 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
             )
     kept = int((changed[S.STATUS] != "rejected").sum())
     print(f"merged into {kept} event(s); {len(changed) - kept} marked rejected as duplicates")
+    _move_links(store, changed, pairs, args.user)
     return 0
+
+
+def _move_links(
+    store: EventStore, changed: pd.DataFrame, pairs: pd.DataFrame, user: str | None
+) -> None:
+    """Links of the events marked duplicates go to the event each group keeps (source
+    "merged"); the old ones are unlinked, so a chain runs through the kept event."""
+    from geo import links as L
+
+    rejected = set(changed.loc[changed[S.STATUS] == "rejected", S.EVENT_ID])
+    kept_of: dict[str, str] = {}
+    for group in duplicates.groups(pairs):
+        keepers = [e for e in changed[S.EVENT_ID] if e in group and e not in rejected]
+        kept_of.update({e: keepers[0] for e in group if e in rejected and keepers})
+    links = store.links()
+    moved = L.repointed(links, kept_of)
+    old = links[L.ends_in(links, kept_of)]
+    if old.empty:
+        return
+    store.add_links(moved, user=user)
+    for _, link in old.iterrows():
+        store.delete_link(link[L.LINK_ID], expected_version=int(link[L.VERSION]), user=user)
+    print(f"links: {len(moved)} moved to the kept events, {len(old)} unlinked from duplicates")
 
 
 def _same(a: object, b: object) -> bool:
