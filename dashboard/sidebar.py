@@ -34,6 +34,7 @@ KEYS = {
     "geo_precision": "f_precision",
     "statuses": "f_statuses",
     "text": "f_text",
+    "in_chain": "f_in_chain",
 }
 AREA_KEY = "f_area"  # (bbox, area_wkt): set by drawing on the map, or by the URL
 VIEW_KEY = "map_view"  # the map's current view, as last reported by the browser
@@ -48,6 +49,8 @@ def _empty(field: str) -> object:
         return 0
     if field == "text":
         return ""
+    if field == "in_chain":
+        return False
     return []
 
 
@@ -118,6 +121,7 @@ def filters() -> Filters:
         text=str(values["text"] or "").strip(),
         bbox=bbox,
         area_wkt=area,
+        in_chain=bool(values["in_chain"]),
     )
 
 
@@ -158,6 +162,11 @@ def render(choices: dict[str, object]) -> st.delta_generator.DeltaGenerator:
     sb.multiselect("Source outlet", _options(choices["sources"], "f_sources"), key="f_sources")
     sb.multiselect("Status", list(S.STATUSES), key="f_statuses")
     sb.text_input("Text in notes, evidence, place or actors", key="f_text")
+    sb.checkbox(
+        "Only events in a chain",
+        key=KEYS["in_chain"],
+        help="events linked to another: an attack and its answers (accepted links only)",
+    )
     bbox, area = st.session_state.get(AREA_KEY, (None, None))
     if bbox or area:
         sb.info("Area filter: the shape drawn on the map (or given in the link).")

@@ -38,6 +38,7 @@ PARAMS: dict[str, tuple[str, str]] = {
     "text": ("q", "text"),
     "bbox": ("bbox", "bbox"),
     "area_wkt": ("area", "wkt"),
+    "in_chain": ("chains", "flag"),
 }
 VIEW_PARAMS = ("lat", "lon", "zoom")
 assert set(PARAMS) == {f.name for f in fields(Filters)}, "every filter must have a URL parameter"
@@ -52,7 +53,7 @@ def encode(filters: Filters, view: View | None = None) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for name, (param, kind) in PARAMS.items():
         value = getattr(filters, name)
-        if value is None or value == () or value == "":
+        if value is None or value == () or value == "" or value is False:
             continue
         if kind == "date":
             out[param] = [value.isoformat()]
@@ -62,6 +63,8 @@ def encode(filters: Filters, view: View | None = None) -> dict[str, list[str]]:
             out[param] = [str(int(value))]
         elif kind == "bbox":
             out[param] = [",".join(_fmt_float(v) for v in value)]
+        elif kind == "flag":
+            out[param] = ["1"]
         else:
             out[param] = [str(value)]
     if view is not None:
@@ -80,6 +83,10 @@ def _parse(kind: str, values: Sequence[str]) -> Any:
         return tuple(dict.fromkeys(int(v) for v in values))
     if kind == "int":
         return int(values[-1])
+    if kind == "flag":
+        if values[-1] not in ("0", "1"):
+            raise ValueError("write 1 (or 0)")
+        return values[-1] == "1"
     if kind == "bbox":
         parts = [float(v) for v in values[-1].split(",")]
         if len(parts) != 4 or not all(math.isfinite(p) for p in parts):

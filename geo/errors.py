@@ -63,6 +63,7 @@ class ConflictError(StoreError):
         fields: Mapping[str, Sequence[object]] | None = None,
         changed_by: str | None = None,
         changed_at: str | None = None,
+        what: str = "event",
     ) -> None:
         self.event_id = event_id
         self.expected = expected
@@ -76,9 +77,9 @@ class ConflictError(StoreError):
             when = f" at {changed_at}" if changed_at else ""
             saved = f" (saved{who}{when})"
         lines = [
-            f"event {event_id} was changed by someone else: you edited version {expected}, "
+            f"{what} {event_id} was changed by someone else: you edited version {expected}, "
             f"the store now holds version {current}{saved}. "
-            "Reload the event and apply your change again."
+            f"Reload the {what} and apply your change again."
         ]
         for name, (stored, yours) in self.fields.items():
             lines.append(f"  {name}: the store has {stored!r}, you wrote {yours!r}")

@@ -25,6 +25,7 @@ a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, carriage 
 from __future__ import annotations
 
 import io
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +35,7 @@ import pandas as pd
 
 from geo import schema as S
 from geo.errors import ConflictmapError
-from geo.formats import acled, csvfile, geojson, gpkg, kml
+from geo.formats import acled, csvfile, geojson, gpkg, kml, link_files
 from geo.query import Filters
 
 
@@ -51,16 +52,39 @@ class Format:
     formulas: bool = False  # True: a CSV, whose formula-like cells are guarded unless raw
 
     def write(
-        self, events: pd.DataFrame, target: str | Path | IO[str], *, raw: bool = False
+        self,
+        events: pd.DataFrame,
+        target: str | Path | IO[str],
+        *,
+        raw: bool = False,
+        links: pd.DataFrame | None = None,
     ) -> int:
-        """Write ``events`` to ``target``; ``raw`` (CSV formats) leaves formula-like cells as is."""
+        """Write ``events`` to ``target``; ``raw`` (CSV formats) leaves formula-like cells as is.
+
+        ``links`` (geo.links columns) go with them where the format has a place for them: a
+        GeoJSON property, GeoPackage table and line layer, a CSV file beside (see
+        :mod:`geo.formats.link_files`).
+        """
         events = safe_links(events)
-        return (
+        if links is not None and self.name in ("geojson", "gpkg"):
+            return _with_links(self.name, events, links, target)
+        count = (
             self._write(events, target, raw=raw) if self.formulas else self._write(events, target)
         )
+        if links is not None and self.name == "csv" and isinstance(target, (str, Path)):
+            beside = link_files.links_csv_path(target)
+            with open(beside, "w", encoding="utf-8", newline="") as stream:
+                link_files.links_to_csv(link_files.touching(links, events), stream)
+        return count
 
-    def to_bytes(self, events: pd.DataFrame, *, raw: bool = False) -> bytes:
-        """The whole file, for a download button."""
+    def to_bytes(
+        self, events: pd.DataFrame, *, raw: bool = False, links: pd.DataFrame | None = None
+    ) -> bytes:
+        """The whole file, for a download button (GeoJSON and GeoPackage with ``links``)."""
+        if links is not None and self.name in ("geojson", "gpkg"):
+            buffer = io.BytesIO()
+            _with_links(self.name, safe_links(events), links, buffer)
+            return buffer.getvalue()
         if not self.formulas:
             return self._to_bytes(safe_links(events))
         buffer = io.StringIO()
@@ -77,6 +101,25 @@ FORMATS: dict[str, Format] = {
     "gpkg": Format("gpkg", "gpkg", gpkg.MEDIA_TYPE, gpkg.to_bytes, gpkg.write, binary=True),
     "kml": Format("kml", "kml", kml.MEDIA_TYPE, kml.to_bytes, kml.write),
 }
+
+
+def _with_links(name: str, events: pd.DataFrame, links: pd.DataFrame, target) -> int:
+    if name == "geojson":
+        return geojson.write(events, target, extra=link_files.feature_properties(events, links))
+    if isinstance(target, (str, Path)):
+        return link_files.write_gpkg(events, links, target)
+    with tempfile.TemporaryDirectory(prefix="conflictmap-") as folder:
+        path = Path(folder) / "events.gpkg"
+        count = link_files.write_gpkg(events, links, path)
+        target.write(path.read_bytes())
+    return count
+
+
+def links_csv_bytes(events: pd.DataFrame, links: pd.DataFrame) -> bytes:
+    """The links of the exported events as the CSV written beside them (a download button)."""
+    buffer = io.StringIO()
+    link_files.links_to_csv(link_files.touching(links, events), buffer)
+    return buffer.getvalue().encode("utf-8")
 
 
 def safe_links(events: pd.DataFrame) -> pd.DataFrame:
@@ -104,12 +147,20 @@ def get_format(name: str) -> Format:
         raise ConflictmapError(f"unknown export format {name!r}; choose one of {known}") from None
 
 
-def export(events: pd.DataFrame, fmt: str, target: str | Path, *, raw: bool = False) -> int:
+def export(
+    events: pd.DataFrame,
+    fmt: str,
+    target: str | Path,
+    *,
+    raw: bool = False,
+    links: pd.DataFrame | None = None,
+) -> int:
     """Write events to ``target`` in format ``fmt``; returns how many were written.
 
     ``raw``: CSV formats write cells that a spreadsheet would run as a formula unguarded.
+    ``links``: the links between events, written where the format has a place for them.
     """
-    return get_format(fmt).write(events, target, raw=raw)
+    return get_format(fmt).write(events, target, raw=raw, links=links)
 
 
 def filename(filters: Filters, fmt: str) -> str:

@@ -39,6 +39,7 @@ class Filters:
     text: str = ""  # case-insensitive, in notes, evidence, location and actors
     bbox: BBox | None = None
     area_wkt: str | None = None  # a drawn polygon; events inside it
+    in_chain: bool = False  # only events with an accepted link to another event (geo.links)
 
     def is_empty(self) -> bool:
         return self == Filters()
@@ -62,6 +63,8 @@ class Filters:
             parts.append("area")
         if self.text:
             parts.append(self.text)
+        if self.in_chain:
+            parts.append("chains")
         slug = "_".join(parts) or "all"
         keep = "".join(c if c.isalnum() or c in "-_" else "-" for c in slug.lower())
         return "-".join(filter(None, keep.split("-")))[:80] or "all"
@@ -74,8 +77,15 @@ class _Columns:
     them without knowing which of the two it talks to, so both keep exactly the same events.
     """
 
-    def __init__(self, events: pd.DataFrame) -> None:
+    def __init__(self, events: pd.DataFrame, *, in_chain: np.ndarray | None = None) -> None:
         self.events = events
+        self._in_chain = in_chain
+
+    def in_chain(self) -> np.ndarray:
+        """Events at an end of an accepted link, as given by whoever knows the links."""
+        if self._in_chain is None:
+            raise ValueError("the 'events in a chain' filter needs the store's links")
+        return self._in_chain
 
     def __len__(self) -> int:
         return len(self.events)
@@ -151,8 +161,8 @@ class EventIndex(_Columns):
     >>> index.apply(Filters(actors=("Hezbollah",)))  # the same rows as apply(events, ...)
     """
 
-    def __init__(self, events: pd.DataFrame) -> None:
-        super().__init__(events)
+    def __init__(self, events: pd.DataFrame, *, in_chain: np.ndarray | None = None) -> None:
+        super().__init__(events, in_chain=in_chain)
         self._codes: dict[str, tuple[np.ndarray, pd.Series]] = {}
         self._lock = threading.Lock()
         dates = events[S.EVENT_DATE].to_numpy(dtype="datetime64[ns]").view("int64")
@@ -247,9 +257,12 @@ def exact_matches(filters: Filters) -> list[tuple[str, tuple[str, ...]]]:
     return [(column, values) for column, values in pairs if values]
 
 
-def mask(events: pd.DataFrame, filters: Filters) -> np.ndarray:
-    """Boolean array: True for the events the filters keep."""
-    return _mask(_Columns(events), filters)
+def mask(
+    events: pd.DataFrame, filters: Filters, *, in_chain: np.ndarray | None = None
+) -> np.ndarray:
+    """Boolean array: True for the events the filters keep (``in_chain``: which events are in a
+    chain, needed by that filter only)."""
+    return _mask(_Columns(events, in_chain=in_chain), filters)
 
 
 def _mask(cols: _Columns, filters: Filters) -> np.ndarray:
@@ -284,6 +297,8 @@ def _mask(cols: _Columns, filters: Filters) -> np.ndarray:
         for column in (S.NOTES, S.EVIDENCE, S.LOCATION, S.ACTOR1, S.ACTOR2):
             hit |= cols.contains_any(column, needle)
         keep &= hit
+    if filters.in_chain:
+        keep &= cols.in_chain()
     lon, lat = cols.coordinates()
     if filters.bbox is not None:
         minx, miny, maxx, maxy = filters.bbox
@@ -297,9 +312,11 @@ def _mask(cols: _Columns, filters: Filters) -> np.ndarray:
     return keep
 
 
-def apply(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:
+def apply(
+    events: pd.DataFrame, filters: Filters, *, in_chain: np.ndarray | None = None
+) -> pd.DataFrame:
     """The events the filters keep, in the store's order."""
-    return _take(events, mask(events, filters))
+    return _take(events, mask(events, filters, in_chain=in_chain))
 
 
 def _take(events: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:

@@ -10,8 +10,10 @@ import numpy as np
 import streamlit as st
 
 from dashboard import auth, data, mapview, state
+from geo import links as L
 from geo import schema as S
-from geo.export import FORMATS, filename
+from geo.export import FORMATS, filename, links_csv_bytes
+from geo.formats.link_files import touching as links_touching
 from geo.team import auth as team
 
 TABLE_COLUMNS = [
@@ -46,6 +48,9 @@ filtered = state.filtered()
 
 st.markdown(f"**{len(filtered):,}** events match the filters")
 
+# The accepted links go with the events (a GeoJSON property, GeoPackage layers, a links CSV).
+links = data.snapshot().links
+links = links[links[L.STATUS] == L.ACCEPTED]
 cols = st.columns(len([f for f in EXPORTS if f in FORMATS]) or 1)
 for col, (name, label) in zip(
     cols, [(n, lab) for n, lab in EXPORTS.items() if n in FORMATS], strict=False
@@ -54,9 +59,9 @@ for col, (name, label) in zip(
     # Small selections are written at once; large ones only when their button is pressed, so a
     # rerun of the page does not write five files of 10,000 events each.
     payload = (
-        fmt.to_bytes(filtered)
+        fmt.to_bytes(filtered, links=links)
         if len(filtered) <= EAGER_MAX
-        else (lambda fmt=fmt: fmt.to_bytes(filtered))
+        else (lambda fmt=fmt: fmt.to_bytes(filtered, links=links))
     )
     col.download_button(
         label,
@@ -66,6 +71,16 @@ for col, (name, label) in zip(
         mime=fmt.media_type,
         key=f"download_{name}",
         width="stretch",
+    )
+
+if len(links_touching(links, filtered)):
+    st.download_button(
+        "Links of these events (CSV)",
+        data=links_csv_bytes(filtered, links),
+        on_click="ignore",
+        file_name=filename(filters, "csv").removesuffix(".csv") + ".links.csv",
+        mime="text/csv",
+        key="download_links",
     )
 
 # A page at a time: the browser gets at most PAGE_ROWS rows however many events match (a table of

@@ -14,7 +14,7 @@ import streamlit as st
 from shapely.geometry import shape
 from streamlit_folium import st_folium
 
-from dashboard import assets, auth, data, mapview, sidebar, state, timeline
+from dashboard import assets, auth, chainview, data, mapview, sidebar, state, timeline
 from geo import schema as S
 from geo import settings
 from geo.query import Filters, apply
@@ -152,6 +152,8 @@ with map_col:
         heat=heat,
         texts=data.event_texts(),
     )
+    chain = chainview.selected_chain(data.snapshot().chains, st.session_state.get("selected_at"))
+    groups += chainview.chain_group(chain)
     assets.localise(base, *groups, base_path=base_path)
     st_folium(
         base,
@@ -189,6 +191,15 @@ with detail_col:
                 if auth.may(team.EDIT) and st.button("Edit", key=f"edit_{event[S.EVENT_ID]}"):
                     st.session_state["edit_id"] = event[S.EVENT_ID]
                     st.switch_page("views/edit.py")
+        if chain is not None:
+            st.html(chainview.timeline_html(chain))
+            st.download_button(
+                "Chain as GeoJSON",
+                chainview.chain_geojson(chain),
+                file_name=chainview.chain_filename(chain),
+                mime="application/geo+json",
+                key="chain_geojson",
+            )
 
 # Timeline of everything the other filters keep, so that brushing can widen the dates again.
 undated = filters.with_(date_from=None, date_to=None)

@@ -56,14 +56,22 @@ def _read_form() -> tuple[str, str, datetime, str | None] | None:
 
 
 def _store(drafts) -> None:
+    from geo.extract.links import draft_links, stored_window
+
     try:
         user = auth.require(team.ADD)
-        result = data.store().add(drafts, user=user.name)
+        store = data.store()
+        # What the report may answer is what was stored before its drafts (candidates, for review).
+        links = draft_links(drafts, stored=data.index().apply(stored_window(drafts)))
+        result = store.add(drafts, user=user.name)
+        store.add_links(links, user=user.name)
     except ConflictmapError as exc:
         st.session_state["report_refused"] = exc
         return
     st.session_state.pop(DRAFTS_KEY, None)
     stored = f"Stored {len(result.added)} draft event(s) for review"
+    if len(links):
+        stored += f" and {len(links)} candidate link(s) between events"
     if result.skipped:
         stored += f"; {len(result.skipped)} were already stored"
     st.session_state["report_done"] = stored + "."

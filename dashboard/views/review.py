@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import auth, cards, data, state
+from dashboard import auth, cards, data, linkreview, state
 from dashboard.messages import show_store_error
 from geo import schema as S
 from geo.errors import ConflictmapError
@@ -73,3 +73,5 @@ for _, event in drafts.iloc[(page - 1) * PAGE_SIZE : page * PAGE_SIZE].iterrows(
         )
 
 st.html(cards.EVIDENCE_CSS)
+st.divider()
+linkreview.render()

@@ -55,6 +55,11 @@ def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--source", action="append", default=[], help="outlet name")
     group.add_argument("--text", default="", help="words in notes, evidence, place or actors")
     group.add_argument("--bbox", type=_parse_bbox, help="min_lon,min_lat,max_lon,max_lat")
+    group.add_argument(
+        "--in-chain",
+        action="store_true",
+        help="only events linked to another (an attack and its answers)",
+    )
 
 
 def add_date_arguments(parser: argparse.ArgumentParser) -> None:
@@ -117,4 +122,5 @@ def filters_from_args(args: argparse.Namespace) -> Filters:
         sources=tuple(args.source),
         text=args.text,
         bbox=args.bbox,
+        in_chain=args.in_chain,
     )

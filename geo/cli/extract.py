@@ -59,10 +59,16 @@ def cmd_extract(args: argparse.Namespace) -> int:
     sys.stdout.flush()
     if args.commit and not drafts.empty:
         from geo.cli.common import get_store
+        from geo.extract.links import draft_links, stored_window
 
-        result = get_store(args).add(drafts, user=args.user)
+        store = get_store(args)
+        # Read before the drafts go in: what the report may answer is what was stored already.
+        links = draft_links(drafts, stored=store.load(stored_window(drafts)))
+        result = store.add(drafts, user=args.user)
+        linked = store.add_links(links, user=args.user)
         print(
-            f"stored {len(result.added)} draft(s), {len(result.skipped)} already stored",
+            f"stored {len(result.added)} draft(s), {len(result.skipped)} already stored; "
+            f"{len(linked.added)} candidate link(s) for review",
             file=sys.stderr,
         )
     print(f"{len(drafts)} draft event(s)", file=sys.stderr)

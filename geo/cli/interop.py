@@ -18,6 +18,7 @@ from geo import duplicates
 from geo import schema as S
 from geo.errors import ValidationError
 from geo.importer import FORMATS, import_file, problem_kinds
+from geo.store import EventStore
 
 # Files shorter than this import in a blink; a bar would only flicker.
 BAR_FROM_ROWS = 2_000
@@ -129,6 +130,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if len(report.rejected) > 20:
         print(f"  ... and {len(report.rejected) - 20} more rejected rows", file=sys.stderr)
     print(f"  {report.seconds:.2f} s", file=sys.stderr)
+    _import_links(store, args.file, args.user or _login())
     return 0
 
 
@@ -138,6 +140,29 @@ def _login() -> str | None:
         return getpass.getuser()
     except (KeyError, OSError):
         return None
+
+
+def _import_links(store: EventStore, path: str, user: str | None) -> None:
+    """The links an exported file carries (see geo.formats.link_files), between events the
+    store now holds; a link to an event that was not imported is left out and counted."""
+    from geo.formats.link_files import read_links
+
+    links = read_links(path)
+    if links.empty:
+        return
+    left_out = 0
+    try:
+        result = store.add_links(links, user=user)
+    except ValidationError as exc:
+        missing = {p.row for p in exc.problems if "no event with id" in p.message}
+        if not missing or len(missing) < len({p.row for p in exc.problems}):
+            raise
+        left_out = len(missing)
+        result = store.add_links(links.drop(index=list(missing)), user=user)
+    print(
+        f"links: added {len(result.added)}, unchanged {len(result.skipped)}"
+        + (f", {left_out} left out (an event not in the store)" if left_out else "")
+    )
 
 
 def cmd_duplicates(args: argparse.Namespace) -> int:
@@ -175,7 +200,31 @@ def cmd_duplicates(args: argparse.Namespace) -> int:
             )
     kept = int((changed[S.STATUS] != "rejected").sum())
     print(f"merged into {kept} event(s); {len(changed) - kept} marked rejected as duplicates")
+    _move_links(store, changed, pairs, args.user)
     return 0
+
+
+def _move_links(
+    store: EventStore, changed: pd.DataFrame, pairs: pd.DataFrame, user: str | None
+) -> None:
+    """Links of the events marked duplicates go to the event each group keeps (source
+    "merged"); the old ones are unlinked, so a chain runs through the kept event."""
+    from geo import links as L
+
+    rejected = set(changed.loc[changed[S.STATUS] == "rejected", S.EVENT_ID])
+    kept_of: dict[str, str] = {}
+    for group in duplicates.groups(pairs):
+        keepers = [e for e in changed[S.EVENT_ID] if e in group and e not in rejected]
+        kept_of.update({e: keepers[0] for e in group if e in rejected and keepers})
+    links = store.links()
+    moved = L.repointed(links, kept_of)
+    old = links[L.ends_in(links, kept_of)]
+    if old.empty:
+        return
+    store.add_links(moved, user=user)
+    for _, link in old.iterrows():
+        store.delete_link(link[L.LINK_ID], expected_version=int(link[L.VERSION]), user=user)
+    print(f"links: {len(moved)} moved to the kept events, {len(old)} unlinked from duplicates")
 
 
 def _same(a: object, b: object) -> bool:

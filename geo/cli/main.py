@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from geo import links as L
 from geo import schema as S
 from geo import settings
+from geo.cli import chains as cli_chains
 from geo.cli import extract as cli_extract
 from geo.cli import interop as cli_interop
 from geo.cli import team as cli_team
@@ -26,7 +28,7 @@ from geo.cli.common import (
     get_store,
 )
 from geo.errors import ConflictmapError, ValidationError
-from geo.event_files import bundled_event_files, read_event_files
+from geo.event_files import add_event_files, bundled_event_files
 from geo.export import FORMATS, export, get_format
 from geo.store import open_store
 
@@ -43,20 +45,30 @@ def cmd_init(args: argparse.Namespace) -> int:
     if args.empty:
         print(f"created empty store {shown}")
         return 0
-    result = store.add(read_event_files(bundled_event_files()), user=args.user)
-    print(f"{shown}: {len(result.added)} bundled events added, {len(result.skipped)} already there")
+    result, linked = add_event_files(store, bundled_event_files(), user=args.user)
+    print(
+        f"{shown}: {len(result.added)} bundled events added, {len(result.skipped)} already there; "
+        f"{len(linked.added)} links added"
+    )
     return 0
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    events = read_event_files([Path(p) for p in args.files], dates=date_order(args))
     store = get_store(args)
     on_existing = "replace" if args.replace else "skip"
-    result = store.add(events, on_existing=on_existing, user=args.user)
+    paths = [Path(p) for p in args.files]
+    result, linked = add_event_files(
+        store, paths, on_existing=on_existing, user=args.user, dates=date_order(args)
+    )
     print(
         f"added {len(result.added)}, replaced {len(result.replaced)}, "
         f"unchanged {len(result.skipped)} (already stored)"
     )
+    if len(linked.added) + len(linked.replaced) + len(linked.skipped):
+        print(
+            f"links: added {len(linked.added)}, replaced {len(linked.replaced)}, "
+            f"unchanged {len(linked.skipped)}"
+        )
     return 0
 
 
@@ -87,14 +99,16 @@ def cmd_export(args: argparse.Namespace) -> int:
     fmt = get_format(args.format)
     if args.raw and not fmt.formulas:
         raise ConflictmapError(f"--raw is for the CSV formats (csv, acled), not {fmt.name}")
-    events = get_store(args).load(filters_from_args(args))
+    store = get_store(args)
+    events = store.load(filters_from_args(args))
+    links = store.links(statuses=(L.ACCEPTED,))
     if args.output == "-":
         sys.stdout.flush()
         # Bytes: the GeoPackage is not text.
-        sys.stdout.buffer.write(fmt.to_bytes(events, raw=args.raw))
+        sys.stdout.buffer.write(fmt.to_bytes(events, raw=args.raw, links=links))
         sys.stdout.buffer.flush()
         return 0
-    count = export(events, fmt.name, args.output, raw=args.raw)
+    count = export(events, fmt.name, args.output, raw=args.raw, links=links)
     print(f"wrote {count} event(s) to {args.output}", file=sys.stderr)
     return 0
 
@@ -153,7 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_init)
 
-    p = sub.add_parser("add", help="add hand-coded events (YAML or CSV), all or nothing")
+    p = sub.add_parser(
+        "add", help="add hand-coded events and their links (YAML or CSV), all or nothing"
+    )
     p.add_argument("files", nargs="+", help=".yaml/.yml/.csv files in schema columns")
     p.add_argument("--replace", action="store_true", help="overwrite events whose id is stored")
     add_date_arguments(p)
@@ -192,6 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_team.register(sub)
     cli_interop.register(sub)
     cli_extract.register(sub)
+    cli_chains.register(sub)
     return parser
 
 

@@ -14,7 +14,7 @@ import io
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -30,6 +30,7 @@ from geo.formats.projection import to_lonlat
 from geo.formats.values import records_frame
 from geo.textio import read_text
 
+LINKS_PROPERTY = "links"  # a feature's links (geo.formats.link_files), not an event column
 MEDIA_TYPE = "application/geo+json"
 _BATCH = 20_000
 # Coordinates nested in arrays belong to a line or a polygon: refused before parsing, since a
@@ -96,8 +97,9 @@ class _Part:
         return cls(np.where(codes < 0, len(table) - 1, codes), table)
 
 
-def _parts(chunk: pd.DataFrame) -> list[_Part]:
-    """Every feature's text cut at column boundaries, encoded once per distinct value."""
+def _parts(chunk: pd.DataFrame, extra: np.ndarray | None = None) -> list[_Part]:
+    """Every feature's text cut at column boundaries, encoded once per distinct value;
+    ``extra``: per feature, more properties as JSON text (``, "links": [...]``) or ""."""
     lon = chunk[S.LONGITUDE].to_numpy(dtype="float64")
     lat = chunk[S.LATITUDE].to_numpy(dtype="float64")
     located = ~(np.isnan(lon) | np.isnan(lat))
@@ -124,10 +126,14 @@ def _parts(chunk: pd.DataFrame) -> list[_Part]:
             codes, uniques = pd.factorize(series, use_na_sentinel=True)
             distinct = _distinct_json(pd.Series(uniques, dtype=series.dtype), col.kind)
         before = ("" if i == 0 else ", ") + json.dumps(col.name) + ": "
-        after = "}}" if i == last else ""
+        after = "}}" if i == last and extra is None else ""
         parts.append(
             _Part.of(codes, distinct, before=before, after=after, missing=before + "null" + after)
         )
+    if extra is not None:
+        codes, uniques = pd.factorize(extra)
+        texts = pa.array([str(u) for u in uniques], pa.string())
+        parts.append(_Part.of(codes, texts, before="", after="}}", missing="}}"))
     return parts
 
 
@@ -161,9 +167,9 @@ def _joined(group: list[_Part], codes: np.ndarray) -> _Part:
     return _Part(codes, pc.binary_join_element_wise(*pieces, ""))
 
 
-def _feature_bytes(chunk: pd.DataFrame) -> bytes:
+def _feature_bytes(chunk: pd.DataFrame, extra: np.ndarray | None = None) -> bytes:
     """The features of ``chunk`` as UTF-8 JSON, each preceded by ``,\\n``."""
-    parts = _merged(_parts(chunk), most=max(len(chunk) // 8, 64))
+    parts = _merged(_parts(chunk, extra), most=max(len(chunk) // 8, 64))
     pieces = [p.fragments.take(pa.array(p.codes)) for p in parts]
     features = _flat(pc.binary_join_element_wise(*pieces, ""))
     # The features' texts lie end to end in the array's data buffer: that is the batch.
@@ -172,17 +178,23 @@ def _feature_bytes(chunk: pd.DataFrame) -> bytes:
     return features.buffers()[2].slice(int(begin), int(end - begin)).to_pybytes()
 
 
-def write(events: pd.DataFrame, target: str | Path | IO[str] | IO[bytes]) -> int:
+def write(
+    events: pd.DataFrame,
+    target: str | Path | IO[str] | IO[bytes],
+    *,
+    extra: Sequence[str] | None = None,
+) -> int:
     """Write events as an RFC 7946 FeatureCollection; returns the number of features.
 
     The output depends only on the events, so the same selection exported from the dashboard and
     from ``conflictmap export`` is byte-identical. Features are assembled a batch at a time in
     Arrow, each distinct value encoded once: a million events take seconds and the memory of
-    one batch.
+    one batch. ``extra`` adds properties to each feature, as JSON text (``, "links": [...]``).
     """
     if isinstance(target, (str, Path)):
         with open(target, "wb") as stream:
-            return write(events, stream)
+            return write(events, stream, extra=extra)
+    more = None if extra is None else np.asarray(extra, dtype=object)
     binary = isinstance(target, (io.RawIOBase, io.BufferedIOBase))
 
     def put(data: bytes) -> None:
@@ -190,15 +202,16 @@ def write(events: pd.DataFrame, target: str | Path | IO[str] | IO[bytes]) -> int
 
     put(b'{"type": "FeatureCollection", "features": [')
     for start in range(0, len(events), _BATCH):
-        data = _feature_bytes(events.iloc[start : start + _BATCH])
+        batch = None if more is None else more[start : start + _BATCH]
+        data = _feature_bytes(events.iloc[start : start + _BATCH], batch)
         put(b"\n" + data[2:] if start == 0 else data)  # the first feature has no comma
     put(b"\n]}\n")
     return len(events)
 
 
-def to_bytes(events: pd.DataFrame) -> bytes:
+def to_bytes(events: pd.DataFrame, *, extra: Sequence[str] | None = None) -> bytes:
     buffer = io.BytesIO()
-    write(events, buffer)
+    write(events, buffer, extra=extra)
     return buffer.getvalue()
 
 
@@ -264,7 +277,8 @@ def read(source: str | Path | IO[str], *, mapping: Mapping[str, str] | None = No
         props = feature.get("properties") or {}
         if not isinstance(props, dict):
             raise InputError(f"feature {number}: 'properties' is not an object")
-        record = {mapping.get(k, k): _scalar(v) for k, v in props.items()}
+        # The links conflictmap writes with each feature are read by geo.formats.link_files.
+        record = {mapping.get(k, k): _scalar(v) for k, v in props.items() if k != LINKS_PROPERTY}
         geometry = feature.get("geometry")
         if geometry is not None:
             if not isinstance(geometry, dict) or geometry.get("type") != "Point":

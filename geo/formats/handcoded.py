@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from geo import links as L
 from geo import schema as S
 from geo.errors import InputError
 from geo.formats.rows import why_unreadable
@@ -34,6 +35,7 @@ from geo.textio import read_text
 
 REPORT_KEYS = (S.SOURCE, S.SOURCE_URL, S.SOURCE_SCALE)
 _TOP_KEYS = {"report", "defaults", "events"}
+LINKS_KEY = "links"  # an event's links, by the event_id of the event each one answers
 
 
 class _Loader(yaml.SafeLoader):
@@ -59,9 +61,7 @@ def _yaml_scalar(value: object) -> object:
     return value
 
 
-def read_yaml(path: str | Path) -> pd.DataFrame:
-    """Events of one hand-coded YAML file, with the report's fields applied to each."""
-    path = Path(path)
+def _yaml_doc(path: Path) -> dict:
     text = read_text(path)
     try:
         loader = _Loader(text)
@@ -84,6 +84,25 @@ def read_yaml(path: str | Path) -> pd.DataFrame:
         raise InputError(
             f"{path}: unknown top-level key(s) {sorted(unknown)}; use {sorted(_TOP_KEYS)}"
         )
+    return doc
+
+
+def read_yaml(path: str | Path) -> pd.DataFrame:
+    """Events of one hand-coded YAML file, with the report's fields applied to each."""
+    return read_yaml_with_links(path)[0]
+
+
+def read_yaml_with_links(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Events of one hand-coded YAML file, and the links its events name (by event_id)::
+
+    - event_id: CM-SYR-20221022-03
+      ...
+      links:
+        - retaliation_for: CM-SYR-20221022-01
+          evidence: the coalition answered the attack on the al-Omar field
+    """
+    path = Path(path)
+    doc = _yaml_doc(path)
     report = doc.get("report") or {}
     defaults = doc.get("defaults") or {}
     if not isinstance(report, dict) or not isinstance(defaults, dict):
@@ -91,18 +110,93 @@ def read_yaml(path: str | Path) -> pd.DataFrame:
     base = {k: report[k] for k in REPORT_KEYS if k in report}
     base.update(defaults)
     records = []
+    links: list[dict[str, object]] = []
+    rows: list[int] = []
     for number, event in enumerate(doc["events"], start=1):
         if not isinstance(event, dict):
             raise InputError(f"{path}: event {number} is not a mapping of column: value")
         record = {**base, **event}
+        named = record.pop(LINKS_KEY, None)
+        if named:
+            for item in _yaml_links(path, number, named, record.get(S.EVENT_ID)):
+                links.append(item)
+                rows.append(number)
         records.append({k: _yaml_scalar(v) for k, v in record.items()})
     frame = records_frame(records)
     frame.index = pd.RangeIndex(1, len(frame) + 1)
+    return frame, _links_frame(links, rows)
+
+
+def _yaml_links(path: Path, number: int, named: object, event_id: object) -> list[dict]:
+    if not event_id:
+        raise InputError(f"{path}: event {number} has links but no event_id for them to start from")
+    if not isinstance(named, list):
+        raise InputError(f"{path}: event {number}: 'links' must be a list")
+    out = []
+    for item in named:
+        if not isinstance(item, dict):
+            raise InputError(
+                f"{path}: event {number}: each link is a mapping, e.g. "
+                "'- retaliation_for: CM-SYR-20221022-01'"
+            )
+        item = dict(item)
+        relations = [k for k in item if k in L.RELATIONS]
+        if len(relations) > 1:
+            raise InputError(f"{path}: event {number}: one relation per link, not {relations}")
+        if relations:
+            item[L.TARGET_ID] = item.pop(relations[0])
+            item[L.RELATION] = relations[0]
+        out.append({**item, L.EVENT_ID: event_id})
+    return out
+
+
+def _links_frame(links: list[dict[str, object]], rows: list[int]) -> pd.DataFrame:
+    if not links:
+        return pd.DataFrame(columns=[L.EVENT_ID, L.TARGET_ID, L.RELATION])
+    frame = pd.DataFrame(links)
+    frame.index = pd.Index(rows)
     return frame
 
 
 def read_csv(path: str | Path) -> pd.DataFrame:
     """Events of a CSV file with a header of schema column names; every cell read as text."""
+    return read_csv_with_links(path)[0]
+
+
+def read_csv_with_links(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Events of a CSV file and the links it names: a ``links`` column of the events
+    (``retaliation_for:CM-SYR-20221022-01; follow_up:CM-...``), or a file of links alone, whose
+    header holds ``event_id``, ``target_id`` and ``relation`` (what ``export -f csv`` writes
+    beside the events)."""
+    frame = _read_csv_cells(path)
+    if {L.TARGET_ID, L.RELATION} <= set(frame.columns):
+        return frame.iloc[0:0, 0:0], frame
+    if LINKS_KEY not in frame.columns:
+        return frame, _links_frame([], [])
+    links: list[dict[str, object]] = []
+    rows: list[int] = []
+    for line, cell, event_id in zip(
+        frame.index, frame[LINKS_KEY], frame.get(S.EVENT_ID, [None] * len(frame)), strict=True
+    ):
+        for part in (cell or "").split(";"):
+            if not part.strip():
+                continue
+            relation, sep, target = part.partition(":")
+            if not event_id:
+                raise InputError(f"{path}: row {line} has links but no event_id")
+            if not sep:
+                raise InputError(
+                    f"{path}: row {line}, column links: {part.strip()!r} is not "
+                    "relation:event_id (e.g. retaliation_for:CM-SYR-20221022-01)"
+                )
+            links.append(
+                {L.EVENT_ID: event_id, L.RELATION: relation.strip(), L.TARGET_ID: target.strip()}
+            )
+            rows.append(line)
+    return frame.drop(columns=[LINKS_KEY]), _links_frame(links, rows)
+
+
+def _read_csv_cells(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     text = read_text(path)
     try:
@@ -133,13 +227,21 @@ def read_csv(path: str | Path) -> pd.DataFrame:
 
 def read(path: str | Path) -> pd.DataFrame:
     """A hand-coded file by its extension: .yaml/.yml or .csv."""
-    suffix = Path(path).suffix.lower()
-    if suffix in (".yaml", ".yml"):
-        frame = read_yaml(path)
-    elif suffix == ".csv":
-        frame = read_csv(path)
-    else:
-        raise InputError(f"{path}: hand-coded events come as .yaml, .yml or .csv, not {suffix!r}")
+    frame = read_with_links(path)[0]
     if frame.empty:
         raise InputError(f"{path} holds no events (a header or an empty list only); nothing to add")
     return frame
+
+
+def read_with_links(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Events and links of a hand-coded file (.yaml/.yml or .csv); refused if it holds neither."""
+    suffix = Path(path).suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        frame, links = read_yaml_with_links(path)
+    elif suffix == ".csv":
+        frame, links = read_csv_with_links(path)
+    else:
+        raise InputError(f"{path}: hand-coded events come as .yaml, .yml or .csv, not {suffix!r}")
+    if frame.empty and links.empty:
+        raise InputError(f"{path} holds no events (a header or an empty list only); nothing to add")
+    return frame, links

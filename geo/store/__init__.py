@@ -2,7 +2,8 @@
 
 Owns: ``base`` (the :class:`EventStore` interface and helpers both backends share),
 ``geopackage`` (one file, the default), ``postgis`` (a team's database, with its numbered
-``migrations/``), ``cache`` (loaded frames per store revision). :func:`open_store` picks the backend
+``migrations/``), ``links`` (links between events, in both), ``cache`` (loaded frames, links and
+chains per store revision). :func:`open_store` picks the backend
 from a path or URL. May import the core modules (schema, query, errors, settings) and
 ``geo.formats.gpkg_layout``; never extraction, places, the CLI or streamlit.
 """

@@ -6,7 +6,7 @@ second backend can sit behind it; the dashboard and the CLI speak only this.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Literal, Protocol
@@ -76,6 +76,34 @@ class EventStore(Protocol):
 
     def revision(self) -> int: ...
 
+    # Links between events (geo.store.links; the columns in geo.links).
+    def add_links(
+        self, links: pd.DataFrame, *, on_existing: OnExisting = "skip", user: str | None = None
+    ) -> AddResult: ...
+
+    def links(
+        self, *, statuses: tuple[str, ...] = (), event_id: str | None = None
+    ) -> pd.DataFrame: ...
+
+    def get_link(self, link_id: str) -> pd.Series: ...
+
+    def update_link(
+        self,
+        link_id: str,
+        changes: Mapping[str, object],
+        *,
+        expected_version: int,
+        user: str | None = None,
+    ) -> pd.Series: ...
+
+    def delete_link(
+        self, link_id: str, *, expected_version: int | None = None, user: str | None = None
+    ) -> None: ...
+
+    def link_history(
+        self, link_id: str | None = None, *, event_id: str | None = None
+    ) -> pd.DataFrame: ...
+
 
 # --- value conversion between typed frames and SQL rows ------------------------------------------
 def now() -> pd.Timestamp:
@@ -99,11 +127,16 @@ def jsonable(value: object) -> object:
     return value
 
 
-def diff(before: pd.Series | None, after: pd.Series | None) -> dict[str, list[object]]:
+def diff(
+    before: pd.Series | None,
+    after: pd.Series | None,
+    *,
+    columns: Sequence[str] = S.COLUMN_NAMES,
+    skip: Collection[str] = (S.VERSION, S.UPDATED_AT, S.CREATED_AT),
+) -> dict[str, list[object]]:
     """{column: [old, new]} for the columns that changed (identity bookkeeping left out)."""
-    skip = {S.VERSION, S.UPDATED_AT, S.CREATED_AT}
     out: dict[str, list[object]] = {}
-    for name in S.COLUMN_NAMES:
+    for name in columns:
         if name in skip:
             continue
         old = jsonable(before[name]) if before is not None else None

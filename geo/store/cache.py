@@ -22,7 +22,10 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import geopandas as gpd
+import pandas as pd
 
+from geo.chains import ChainIndex
+from geo.links import empty_links
 from geo.query import EventIndex
 
 
@@ -31,15 +34,20 @@ class _Store(Protocol):
 
     def revision(self) -> int: ...
 
+    def links(self) -> pd.DataFrame: ...
+
 
 @dataclass(frozen=True)
 class Snapshot:
-    """Every event of one store at one revision, and the index that filters them."""
+    """Every event of one store at one revision, the index that filters them, the links between
+    them and the chains those make (see :mod:`geo.chains`)."""
 
     store: str
     revision: int
     events: gpd.GeoDataFrame
     index: EventIndex
+    links: pd.DataFrame
+    chains: ChainIndex
 
 
 def store_key(store: object) -> str:
@@ -87,7 +95,10 @@ class EventCache:
                 # store may not fit in memory.
                 self._snapshots.pop(key, None)
             events = store.load()
-            snapshot = Snapshot(key, revision, events, EventIndex(events))
+            links = store.links() if hasattr(store, "links") else empty_links()
+            chains = ChainIndex(events, links)
+            index = EventIndex(events, in_chain=chains.in_chain)
+            snapshot = Snapshot(key, revision, events, index, links, chains)
             with self._guard:
                 self.reads += 1
                 self._snapshots[key] = snapshot

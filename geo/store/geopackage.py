@@ -37,6 +37,7 @@ from geo.store.base import (
     refreshed,
     stamp,
 )
+from geo.store.links import GeoPackageLinks
 
 TABLE = "events"
 HISTORY_TABLE = "event_history"
@@ -124,8 +125,9 @@ def _fault(path: Path, exc: sqlite3.Error) -> StoreError | None:
     return None
 
 
-class GeoPackageStore:
-    """Events in one GeoPackage file (created on first use).
+class GeoPackageStore(GeoPackageLinks):
+    """Events in one GeoPackage file (created on first use), and the links between them
+    (:mod:`geo.store.links`).
 
     A file that exists already must be a conflictmap store: any other GeoPackage or SQLite file
     (a QGIS project's layers) is refused, read-only and untouched, never given our tables.
@@ -145,6 +147,7 @@ class GeoPackageStore:
                     ).fetchone():
                         self._create(con)
                     self._migrate(con)
+            self._ensure_link_tables()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path} cannot be opened as a conflictmap store: {exc}") from exc
 
@@ -465,7 +468,8 @@ class GeoPackageStore:
         events = self._load_all()
         if filters is None or filters.is_empty():
             return events
-        return query.apply(events, filters).reset_index(drop=True)
+        in_chain = self.in_chain_mask(events) if filters.in_chain else None
+        return query.apply(events, filters, in_chain=in_chain).reset_index(drop=True)
 
     def _load_all(self) -> gpd.GeoDataFrame:
         """Every event, read column-wise through GDAL's Arrow stream; rows through SQL when GDAL

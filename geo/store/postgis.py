@@ -49,6 +49,7 @@ from geo.store.base import (
     now,
     refreshed,
 )
+from geo.store.links import PostGISLinks, in_chain_sql
 
 TABLE = "events"
 HISTORY_TABLE = "event_history"
@@ -226,11 +227,13 @@ def filters_to_sql(filters: Filters | None) -> tuple[sql.Composable, list[Any]]:
         )
     if filters.area_wkt:
         add("ST_Contains(ST_GeomFromText(%s, 4326), geom)", filters.area_wkt)
+    if filters.in_chain:
+        where.append(in_chain_sql())
     return sql.SQL(" AND ").join(where), params
 
 
 # --- the store ------------------------------------------------------------------------------------
-class PostGISStore:
+class PostGISStore(PostGISLinks):
     """Events in a PostgreSQL/PostGIS database, shared by every analyst of a team.
 
     Parameters
