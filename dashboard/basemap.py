@@ -12,12 +12,13 @@ once from the app (never sent with a rerun of the page):
   :data:`dashboard.routes.TILES_PATH`: raster tiles drawn by the ``pmtiles`` package's Leaflet
   layer, vector tiles by ``protomaps-leaflet``.
 
-:func:`layers` picks them for a ``CONFLICTMAP_TILES`` setting. Like :mod:`dashboard.mapview`,
+:func:`for_tiles` picks them for a ``CONFLICTMAP_TILES`` setting. Like :mod:`dashboard.mapview`,
 this module builds folium objects and never calls Streamlit.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 import folium
@@ -27,6 +28,7 @@ from folium.map import Layer
 from folium.template import Template
 
 from dashboard import assets, routes
+from geo.errors import InputError
 from geo.places import labels as place_labels
 from geo.places.tiles import TileArchive, describe
 
@@ -222,13 +224,16 @@ var {{ this.get_name() }} = protomapsL.leafletLayer(
         self._name = "PMTilesLayer"
         self.url = url
         self.archive = archive
-        self.options = {
+        self.options: dict[str, object] = {
             "attribution": f"Tiles: {archive.path.name}",
-            "maxNativeZoom": archive.max_zoom,
-            "minNativeZoom": archive.min_zoom,
             "maxZoom": 18,
             "className": "cm-pmtiles",
         }
+        # Past the file's last zoom, images are enlarged and vector data is drawn finer.
+        if archive.kind == "raster":
+            self.options.update(maxNativeZoom=archive.max_zoom, minNativeZoom=archive.min_zoom)
+        else:
+            self.options.update(maxDataZoom=archive.max_zoom)
 
 
 def labels_url(*, base_path: str = "") -> str | None:
@@ -255,17 +260,42 @@ def tiles_archive(tiles: str) -> TileArchive | None:
     return None if path is None else describe(path)
 
 
-def layers(tiles: str, *, base_path: str = "") -> list[folium.map.Layer]:
+@dataclass
+class BaseLayers:
+    """What goes under the events for one ``CONFLICTMAP_TILES`` value (see :func:`for_tiles`)."""
+
+    folium_tiles: str  # for dashboard.mapview.base_map: "none", "osm" or a URL template
+    tiled: bool  # tiles are drawn (so no country borders, rivers or place names by default)
+    layers: list[folium.map.Layer] = field(default_factory=list)
+    problem: str | None = None  # a sentence for the analyst when the tiles cannot be drawn
+
+
+def for_tiles(tiles: str, *, base_path: str = "") -> BaseLayers:
     """The base layers for a ``CONFLICTMAP_TILES`` value, beside those of
-    :func:`dashboard.mapview.tile_layers`: the PMTiles file it names, if any; rivers when no
-    tiles draw them; place names (switched off under tiles, which carry their own)."""
-    out: list[folium.map.Layer] = []
-    archive = tiles_archive(tiles)
-    if archive is not None and routes.serving_tiles():
-        out.append(PMTilesLayer(routes.tiles_url(base_path=base_path), archive))
-    bare = archive is None and (not tiles or tiles.lower() == "none")
-    if bare and (url := assets.rivers_url(base_path=base_path)):
-        out.append(RiverLines(url))
+    :func:`dashboard.mapview.tile_layers`: the PMTiles file it names, if it can be drawn;
+    rivers when no tiles draw them; place names (switched off under tiles, which carry their
+    own). A PMTiles file that cannot be read or served leaves our own base map, and a problem."""
+    archive, problem = None, None
+    try:
+        archive = tiles_archive(tiles)
+    except InputError as exc:
+        problem = f"CONFLICTMAP_TILES: {exc}. The map is drawn without tiles."
+    if archive is not None and not routes.serving_tiles():
+        problem = (
+            f"{archive.path.name} cannot be drawn: the tiles are served by "
+            "`streamlit run dashboard/server.py` (as `make run` starts the dashboard)."
+        )
+        archive = None
+    pmtiles_file = routes.tiles_file(tiles) is not None
+    out = BaseLayers(
+        folium_tiles="none" if pmtiles_file else tiles,
+        tiled=archive is not None or (not pmtiles_file and bool(tiles) and tiles.lower() != "none"),
+        problem=problem,
+    )
+    if archive is not None:
+        out.layers.append(PMTilesLayer(routes.tiles_url(base_path=base_path), archive))
+    if not out.tiled and (url := assets.rivers_url(base_path=base_path)):
+        out.layers.append(RiverLines(url))
     if url := labels_url(base_path=base_path):
-        out.append(PlaceLabels(url, show=bare))
+        out.layers.append(PlaceLabels(url, show=not out.tiled))
     return out
