@@ -47,6 +47,10 @@ LABEL_CSS = """
   text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff, 0 0 4px #fff; }
 .cm-place .cm-name.cm-two { top: -15px; }
 .cm-place.cm-left .cm-name { left: auto; right: 6px; text-align: right; }
+.cm-place.cm-below .cm-name, .cm-place.cm-above .cm-name { left: 0; transform: translateX(-50%);
+  text-align: center; }
+.cm-place.cm-below .cm-name { top: 4px; }
+.cm-place.cm-above .cm-name { top: auto; bottom: 4px; }
 .cm-place .cm-ar { display: block; font-size: 12px; line-height: 15px; color: #3d4852; }
 .cm-place.cm-big .cm-en { font-weight: 600; font-size: 13px; }
 .cm-place.cm-site .cm-name { font-style: italic; color: #5b4630; }
@@ -101,7 +105,7 @@ var {{ this.get_name() }} = (function () {
     for (var k in attrs) { span.setAttribute(k, attrs[k]); }
     return span;
   }
-  function icon(row, onLeft) {
+  function icon(row, where) {
     var el = document.createElement("div");
     el.appendChild(text("cm-dot", "", {}));
     var name = document.createElement("span");
@@ -109,8 +113,7 @@ var {{ this.get_name() }} = (function () {
     if (row[5]) { name.appendChild(text("cm-en", row[5], {})); }
     if (row[6]) { name.appendChild(text("cm-ar", row[6], {lang: "ar", dir: "rtl"})); }
     el.appendChild(name);
-    var cls = "cm-place" + (row[4] ? " cm-site" : "") + (row[3] <= 6 ? " cm-big" : "") +
-      (onLeft ? " cm-left" : "");
+    var cls = "cm-place" + (row[4] ? " cm-site" : "") + (row[3] <= 6 ? " cm-big" : "") + where;
     return L.divIcon({className: cls, html: el, iconSize: null});
   }
   function free(box, boxes) {
@@ -136,14 +139,21 @@ var {{ this.get_name() }} = (function () {
       var p = map.latLngToContainerPoint([row[1], row[2]]);
       var width = 10 + 7 * Math.max(row[5].length, 0.8 * row[6].length);
       var half = row[5] && row[6] ? 16 : 9;
-      // The name right of its dot, else left of it, else not at all.
-      var right = [p.x - 5, p.y - half, p.x + width, p.y + half];
-      var left = [p.x - width, p.y - half, p.x + 5, p.y + half];
-      var box = free(right, boxes) ? right : (free(left, boxes) ? left : null);
-      if (!box) { continue; }
-      boxes.push(box);
+      // The name right of its dot, else left, below or above it, else not at all.
+      var spots = [
+        ["", [p.x - 5, p.y - half, p.x + width, p.y + half]],
+        [" cm-left", [p.x - width, p.y - half, p.x + 5, p.y + half]],
+        [" cm-below", [p.x - width / 2, p.y - 4, p.x + width / 2, p.y + 2 * half + 4]],
+        [" cm-above", [p.x - width / 2, p.y - 2 * half - 4, p.x + width / 2, p.y + 4]]
+      ];
+      var spot = null;
+      for (var s = 0; s < spots.length && !spot; s++) {
+        if (free(spots[s][1], boxes)) { spot = spots[s]; }
+      }
+      if (!spot) { continue; }
+      boxes.push(spot[1]);
       group.addLayer(L.marker([row[1], row[2]], {
-        icon: icon(row, box === left), pane: "cmLabels", interactive: false, keyboard: false
+        icon: icon(row, spot[0]), pane: "cmLabels", interactive: false, keyboard: false
       }));
     }
   }
@@ -184,9 +194,14 @@ class RiverLines(Layer):
     _template = Template(
         """{% macro script(this, kwargs) %}
 var {{ this.get_name() }} = L.geoJSON(null, {interactive: false, style: {{ this.style|tojson }}});
-fetch({{ this.url|tojson }})
-  .then(function (r) { return r.ok ? r.json() : null; })
-  .then(function (data) { if (data) { {{ this.get_name() }}.addData(data); } });
+(function (rivers, map) {
+  // Drawn at 1:50m the lines are kilometres off up close: fainter there, a hint, not a bank.
+  function fade() { rivers.setStyle({opacity: map.getZoom() > {{ this.sharp_max }} ? 0.35 : 0.9}); }
+  map.on("zoomend", fade);
+  fetch({{ this.url|tojson }})
+    .then(function (r) { return r.ok ? r.json() : null; })
+    .then(function (data) { if (data) { rivers.addData(data); fade(); } });
+})({{ this.get_name() }}, {{ this._parent.get_name() }});
 {% endmacro %}"""
     )
 
@@ -195,6 +210,7 @@ fetch({{ this.url|tojson }})
         self._name = "RiverLines"
         self.url = url
         self.style = {"color": "#7fa7c9", "weight": 1.4, "opacity": 0.9, "className": "cm-river"}
+        self.sharp_max = 10  # the last zoom at which a few kilometres stay under a few pixels
 
 
 class PMTilesLayer(JSCSSMixin, Layer):
