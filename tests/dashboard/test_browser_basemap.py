@@ -3,7 +3,8 @@
 - Place names: the founding events' view names Mayadin and Albukamal in English and Arabic, more
   towns appear as the map zooms in, and the names are fetched once, not sent with every rerun.
 - Offline tiles: a PMTiles file made here from our own borders and rivers (PNG tiles drawn with
-  Pillow) is served by the app in byte ranges (206) and drawn as tile images.
+  Pillow) is served by the app in byte ranges (206) and drawn as tile images; a vector one (MVT
+  land polygons) is painted by protomaps-leaflet.
 - Links: from every page, the address bar names that page, its filters and the map's view; the
   copied address opened in a fresh browser (no shared session) shows the same.
 
@@ -13,6 +14,7 @@ its place names goes to artifacts/ (git-ignored).
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import math
@@ -24,6 +26,7 @@ from urllib.parse import parse_qs, urlparse
 import pandas as pd
 import pytest
 from conftest import ROOT, make_event
+from pmtiles.tile import TileType
 
 from dashboard import assets
 from dashboard.devserver import CHROMIUM, launch_chromium, leaving_machine, running_dashboard
@@ -222,6 +225,20 @@ def _tile_xy(lon: float, lat: float, z: int) -> tuple[float, float]:
     return x, y
 
 
+# Deir ez-Zor governorate and around: west, south, east, north.
+REGION = (39.0, 33.8, 42.0, 36.2)
+
+
+def _region_tiles(zooms: range) -> list[tuple[int, int, int]]:
+    west, south, east, north = REGION
+    out = []
+    for z in zooms:
+        x0, y0 = _tile_xy(west, north, z)
+        x1, y1 = _tile_xy(east, south, z)
+        out += [(z, x, y) for x in range(int(x0), int(x1) + 1) for y in range(int(y0), int(y1) + 1)]
+    return out
+
+
 def _lines(path: Path) -> list[list[tuple[float, float]]]:
     doc = json.loads(path.read_text(encoding="utf-8"))
     out = []
@@ -255,16 +272,9 @@ def tiles_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     borders, rivers = assets.borders_url(), assets.rivers_url()
     assert borders and rivers, "the borders and rivers files are written from the assets"
     lines = [((120, 120, 130), _lines(assets.BORDERS)), ((90, 140, 200), _lines(assets.RIVERS))]
-    west, south, east, north = 39.0, 33.8, 42.0, 36.2
-    tiles = {}
-    for z in range(7, 11):
-        x0, y0 = _tile_xy(west, north, z)
-        x1, y1 = _tile_xy(east, south, z)
-        for x in range(int(x0), int(x1) + 1):
-            for y in range(int(y0), int(y1) + 1):
-                tiles[(z, x, y)] = _draw_tile(z, x, y, lines)
+    tiles = {(z, x, y): _draw_tile(z, x, y, lines) for z, x, y in _region_tiles(range(7, 11))}
     path = tmp_path_factory.mktemp("tiles") / "deir-ez-zor.pmtiles"
-    return write_pmtiles(path, tiles, bounds=(west, south, east, north))
+    return write_pmtiles(path, tiles, bounds=REGION)
 
 
 @pytest.fixture(scope="module")
@@ -303,6 +313,53 @@ def test_the_pmtiles_file_is_read_in_byte_ranges_and_drawn(
     ARTIFACTS.mkdir(exist_ok=True)
     tab.page.screenshot(path=str(ARTIFACTS / "map_pmtiles.png"), full_page=True)
     assert tab.external_requests() == []
+
+
+@pytest.fixture(scope="module")
+def vector_tiles_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Vector tiles of the same region: an ``earth`` layer (the land of the Protomaps basemap
+    schema that protomaps-leaflet styles) covering each tile, gzip-compressed as MVT is."""
+    mvt = pytest.importorskip("mapbox_vector_tile")
+    land = {"geometry": "POLYGON ((0 0, 4096 0, 4096 4096, 0 4096, 0 0))", "properties": {}}
+    data = gzip.compress(mvt.encode([{"name": "earth", "features": [land]}]))
+    tiles = dict.fromkeys(_region_tiles(range(7, 10)), data)
+    path = tmp_path_factory.mktemp("vector") / "deir-ez-zor-vector.pmtiles"
+    return write_pmtiles(path, tiles, tile_type=TileType.MVT, bounds=REGION)
+
+
+def test_vector_pmtiles_are_drawn_by_protomaps_leaflet(
+    tabs: list[Tab], browser, store_path: Path, vector_tiles_file: Path
+) -> None:
+    assert describe(vector_tiles_file).kind == "vector"
+    with running_dashboard(store_path, tiles=str(vector_tiles_file)) as url:
+        tab = open_tab(tabs, browser, url)
+        tab.goto("/")
+        frame = tab.map_frame()
+        canvases = tab.map.locator(".cm-pmtiles canvas")
+        canvases.first.wait_for(state="attached", timeout=30_000)
+        # The land painted over the style's background in a tile, read back from its canvas
+        # (an empty tile shows the background alone).
+        script = """() => {
+            let layer = null;
+            window.map.eachLayer(l => { if (l.paintRules && 'backgroundColor' in l) layer = l; });
+            if (!layer) { return false; }
+            const probe = document.createElement('canvas').getContext('2d');
+            probe.fillStyle = layer.backgroundColor;
+            probe.fillRect(0, 0, 1, 1);
+            const background = probe.getImageData(0, 0, 1, 1).data.join();
+            return Array.from(document.querySelectorAll('.cm-pmtiles canvas')).some(c => c.width
+                && c.getContext('2d').getImageData(c.width / 2, c.height / 2, 1, 1).data.join()
+                    !== background);
+        }"""
+        deadline = time.monotonic() + 30
+        painted = False
+        while time.monotonic() < deadline and not painted:
+            painted = frame.evaluate(script)
+            tab.page.wait_for_timeout(200)
+        assert painted, "a vector tile painted"
+        ranged = [s for s, u, _ in tab.responses if urlparse(u).path == "/basemap/tiles.pmtiles"]
+        assert ranged and set(ranged) == {206}
+        assert tab.external_requests() == []
 
 
 # --- links that reopen the view -------------------------------------------------------------------
