@@ -77,8 +77,8 @@ class Label:
     def row(self) -> list[object]:
         return [
             self.rank,
-            round(self.latitude, DECIMALS),
-            round(self.longitude, DECIMALS),
+            self.latitude,
+            self.longitude,
             self.min_zoom,
             self.kind,
             self.name_en,
@@ -119,7 +119,8 @@ def labels(gazetteer: Gazetteer) -> list[Label]:
     bigger_first = np.where(population > 0, -population, 1)
     order = np.lexsort((np.arange(len(zooms)), bigger_first, zooms))
     names_en, names_ar = gazetteer.names()
-    lat, lon = gazetteer.latitude.tolist(), gazetteer.longitude.tolist()
+    lat = np.round(gazetteer.latitude, DECIMALS).tolist()
+    lon = np.round(gazetteer.longitude, DECIMALS).tolist()
     zoom_of, town = zooms.tolist(), towns.tolist()
     out: list[Label] = []
     for i in order[zooms[order] >= 0].tolist():
