@@ -227,19 +227,21 @@ var {{ this.get_name() }} = protomapsL.leafletLayer(
 {% endif %}
 {% endmacro %}"""
     )
-    default_js: ClassVar[list[tuple[str, str]]] = [
-        ("pmtiles", "https://unpkg.com/pmtiles@4.5.0/dist/pmtiles.js"),
-        (
+    # The reader of each kind of tiles (protomaps-leaflet holds its own PMTiles reader).
+    SCRIPTS: ClassVar[dict[str, tuple[str, str]]] = {
+        "raster": ("pmtiles", "https://unpkg.com/pmtiles@4.5.0/dist/pmtiles.js"),
+        "vector": (
             "protomaps-leaflet",
             "https://unpkg.com/protomaps-leaflet@5.1.0/dist/protomaps-leaflet.js",
         ),
-    ]
+    }
 
     def __init__(self, url: str, archive: TileArchive) -> None:
         super().__init__(name="Offline tiles", overlay=False, control=True, show=True)
         self._name = "PMTilesLayer"
         self.url = url
         self.archive = archive
+        self.default_js = [self.SCRIPTS[archive.kind]]
         self.options: dict[str, object] = {
             "attribution": f"Tiles: {archive.path.name}",
             "maxZoom": 18,
