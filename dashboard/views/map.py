@@ -14,7 +14,7 @@ import streamlit as st
 from shapely.geometry import shape
 from streamlit_folium import st_folium
 
-from dashboard import assets, auth, chainview, data, mapview, sidebar, state, timeline
+from dashboard import assets, auth, basemap, chainview, data, mapview, sidebar, state, timeline
 from geo import schema as S
 from geo import settings
 from geo.query import Filters, apply
@@ -133,13 +133,18 @@ if not assets.installed():
 map_col, detail_col = st.columns([3, 1])
 with map_col:
     base_path = st.get_option("server.baseUrlPath") or ""
+    under = basemap.for_tiles(settings.TILES, base_path=base_path)
     base = mapview.base_map(
         st.session_state[VIEW0_KEY],
-        tiles=settings.TILES,
+        tiles=under.folium_tiles,
         outlines=data.outlines(settings.BOUNDARIES),
         # Tiles draw their own borders; without them, the country borders are the only guide.
-        borders_url=assets.borders_url(base_path=base_path) if settings.TILES == "none" else None,
+        borders_url=None if under.tiled else assets.borders_url(base_path=base_path),
     )
+    for layer in under.layers:  # place names, rivers, the analyst's PMTiles
+        layer.add_to(base)
+    if under.problem:
+        st.warning(under.problem)
     # Markers while few events are in view, counted squares when many (the browser never gets
     # more than a few thousand of either), for the view the browser last reported.
     index = data.index()

@@ -618,6 +618,10 @@ class Gazetteer:
             coord_source=s["coord_source"][i] or _geonames_source(self.place_ids[i]),  # type: ignore[index]
         )
 
+    def names(self) -> tuple[list[str], list[str]]:
+        """The English and the Arabic name of every place, in place order ("" when none)."""
+        return self._s["name_en"].to_list(), self._s["name_ar"].to_list()  # type: ignore[attr-defined]
+
     def is_site(self, i: int) -> bool:
         """Whether place ``i`` comes from the curated sites."""
         return SOURCES[int(self.source_codes[i])] == "site"

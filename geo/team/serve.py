@@ -1,6 +1,6 @@
 """A team deployment: several Streamlit processes sharing one PostGIS store.
 
-Each replica is the same dashboard (``streamlit run dashboard/app.py``) on its own port; they share
+Each replica is the same dashboard (``streamlit run dashboard/server.py``) on its own port; they share
 nothing but the database named by ``CONFLICTMAP_DATABASE_URL``, so a change saved through one
 shows on the others at their next rerun (the store's revision moves). A load balancer in front
 spreads analysts over them; it must keep each browser on one replica, because a Streamlit session
@@ -21,7 +21,7 @@ from pathlib import Path
 from geo import settings
 from geo.errors import ConflictmapError
 
-APP = settings.PROJECT_ROOT / "dashboard" / "app.py"
+APP = settings.PROJECT_ROOT / "dashboard" / "server.py"
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,13 @@ import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pandas as pd
 import pytest
 from conftest import ROOT, make_event
 
 from dashboard import assets
-from dashboard.devserver import CHROMIUM, launch_chromium, running_dashboard
+from dashboard.devserver import CHROMIUM, launch_chromium, leaving_machine, running_dashboard
 from geo import schema as S
 from geo.event_files import bundled_event_files, read_event_files
 from geo.query import Filters, apply
@@ -143,13 +142,7 @@ class Session:
         self.page.keyboard.press("Escape")
 
     def external_requests(self) -> list[str]:
-        local = {"127.0.0.1", "localhost", "::1"}
-        return [
-            u
-            for u in self.requests
-            if urlparse(u).scheme in ("http", "https", "ws", "wss")
-            and urlparse(u).hostname not in local
-        ]
+        return leaving_machine(self.requests)
 
     def close(self) -> None:
         self.context.close()

@@ -11,7 +11,13 @@ import shapely
 
 from dashboard import assets
 from geo.errors import InputError
-from geo.places.topojson import TOLERANCE_DEG, arc_lines, borders_geojson, write_borders
+from geo.places.topojson import (
+    TOLERANCE_DEG,
+    arc_lines,
+    borders_geojson,
+    object_lines,
+    write_borders,
+)
 
 # Two arcs, quantised: positions are deltas from the previous one, then scaled and translated.
 QUANTISED = {
@@ -74,3 +80,37 @@ def test_the_borders_file_runs_through_syrias_crossings(tmp_path: Path) -> None:
     for lon, lat in [(40.977, 34.3975), (42.34989, 37.089323)]:  # al-Qaim, Semalka
         assert borders.distance(shapely.Point(lon, lat)) * 111 < 3
     assert target.stat().st_size < 2_000_000
+
+
+def test_an_objects_lines_join_its_arcs_and_follow_reversed_ones() -> None:
+    topology = {
+        **QUANTISED,
+        "objects": {
+            "rivers": {
+                "type": "GeometryCollection",
+                "geometries": [{"type": "LineString", "arcs": [0, -2]}, {"type": "Point"}],
+            }
+        },
+    }
+    (line,) = object_lines(topology, "rivers")
+    # Arc 0, then arc 1 walked from its end back to its start.
+    assert list(line.coords) == [
+        (40.0, 34.0),
+        (41.0, 35.0),
+        (42.0, 34.0),
+        (45.5, 36.5),
+        (45.0, 36.5),
+    ]
+    with pytest.raises(InputError, match="no object 'roads'"):
+        object_lines(topology, "roads")
+
+
+@pytest.mark.skipif(not assets.RIVERS_TOPOLOGY.exists(), reason="map assets not installed")
+def test_the_rivers_file_follows_the_euphrates_past_mayadin(tmp_path: Path) -> None:
+    target = write_borders(assets.RIVERS_TOPOLOGY, tmp_path / "rivers.geojson", layer="rivers")
+    (feature,) = json.loads(target.read_text(encoding="utf-8"))["features"]
+    rivers = shapely.geometry.shape(feature["geometry"])
+    # Mayadin and Albukamal stand on the Euphrates; Natural Earth at 1:50m is good to a few km.
+    for lon, lat in [(40.452, 35.02), (40.919, 34.452)]:
+        assert rivers.distance(shapely.Point(lon, lat)) * 111 < 6
+    assert target.stat().st_size < 1_000_000
