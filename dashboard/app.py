@@ -44,6 +44,7 @@ pages = [
 ]
 page = st.navigation(auth.allowed_pages(pages, user))
 if page.url_path == "":
+    auth.carry_refusal()
     page.run()  # the root: on to /map before anything is computed
 
 url_problems = sidebar.init_from_url()

@@ -30,6 +30,7 @@ from geo.team.auth import User
 SESSION_KEY = "conflictmap_user"
 _LOGIN_KEY = "conflictmap_login"  # (mode, users file) as gate() was called, for require()
 _REFUSED_KEY = "conflictmap_refused"  # why require() refused a write, shown by the next gate()
+_SHOWN_KEY = "conflictmap_refused_shown"  # what this run's gate() showed, see carry_refusal()
 
 # url_path of each page -> what it lets its user do.
 PAGE_PERMISSIONS: dict[str, str] = {
@@ -79,6 +80,7 @@ def gate(*, mode: str | None = None, users_file: Path | None = None) -> User:
     # A write refused by require() in a button's callback: said here, on whatever page the
     # reduced role now lands on (the page that had the button may be gone from the navigation).
     refused = st.session_state.pop(_REFUSED_KEY, None)
+    st.session_state[_SHOWN_KEY] = refused
     if refused:
         st.error(plain(refused))
     if chosen == "off":
@@ -88,6 +90,14 @@ def gate(*, mode: str | None = None, users_file: Path | None = None) -> User:
         _signed_in_as(user, oidc=chosen == "oidc")
     st.session_state[SESSION_KEY] = user
     return user
+
+
+def carry_refusal() -> None:
+    """Say the refusal this run showed again on the next run: a page that redirects at once
+    (the root, or where a reduced role lands when its page is gone) starts that run before the
+    analyst could read it."""
+    if shown := st.session_state.get(_SHOWN_KEY):
+        st.session_state[_REFUSED_KEY] = shown
 
 
 def require(permission: str) -> User:
