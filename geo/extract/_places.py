@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from geo.extract._clauses import (
@@ -34,6 +36,38 @@ def find_places(
     trigger_pos: int,
 ) -> tuple[Any | None, Any | None]:
     """The event's place and the origin's place (GeocodeResults), from the clause's place phrases."""
+    places = clause_places(s, cs, ce, ctx, excluded=excluded)
+    origin = next(
+        (p.result for p in places if origin_zone and origin_zone[0] <= p.start < origin_zone[1]),
+        None,
+    )
+    best = best_place(
+        [p for p in places if not (origin_zone and origin_zone[0] <= p.start < origin_zone[1])],
+        target_zone=target_zone,
+        trigger_pos=trigger_pos,
+    )
+    return (best.result if best else None), origin
+
+
+@dataclass(slots=True)
+class Placed:
+    """A place phrase of a clause and what the gazetteer made of it."""
+
+    start: int  # normalised offsets in the sentence
+    end: int
+    result: Any  # GeocodeResult
+    within: int | None = None  # index of the phrase it narrows ("X in the Y countryside": X)
+
+
+def clause_places(
+    s: Sentence, cs: int, ce: int, ctx: Context, *, excluded: list[tuple[int, int]]
+) -> list[Placed]:
+    """The clause's place phrases that the gazetteer resolves, in order.
+
+    A phrase that follows another with only linking words between ("X in the Y province",
+    «قرية X بريف Y», «X جنوب Y», "X near Y") is the frame of the first: ``within`` points
+    back to the phrase it frames.
+    """
     # phrases never run into an actor, an event word or an outlet's name
     blocked = [
         (m.start, m.end)
@@ -41,22 +75,116 @@ def find_places(
         for m in found(s, ctx, what, cs, ce)
     ]
     blocked += [(norm_pos(s, d.start), norm_pos(s, d.end)) for d in sentence_dates(s, ctx)]
-    best, best_key, origin = None, None, None
+    out: list[Placed] = []
     for start, end in place_phrases(s, cs, ce, ctx, blocked=blocked):
         if inside(start, excluded):
             continue
         result = geocode_phrase(s, start, end, ctx)
         if result is None:
             continue
-        if origin_zone and origin_zone[0] <= start < origin_zone[1]:
-            origin = origin or result
+        placed = Placed(start, end, result)
+        if out and _links(s, out[-1].end, start):
+            placed.within = len(out) - 1
+        out.append(placed)
+    return out
+
+
+def best_place(
+    places: list[Placed], *, target_zone: tuple[int, int] | None, trigger_pos: int
+) -> Placed | None:
+    """The place of the event: the most specific named, nearest the event word.
+
+    The frame of another phrase ("in the Deir ez-Zor province" after "the al-Omar field") only
+    places the event when the phrase it frames was not found; and a phrase that lies far outside
+    its own frame («قرية العباس بالقرب من البوكمال» read as a namesake 300 km away) is a wrong
+    reading, so the frame places the event instead.
+    """
+    wrong: set[int] = set()
+    for p in places:
+        if p.within is not None:
+            inner = places[p.within]
+            if km(inner.result, p.result) > _FRAME_KM.get(p.result.geo_precision or 3, 100.0):
+                wrong.add(p.within)
+    best, best_key = None, None
+    for k, p in enumerate(places):
+        if k in wrong:
             continue
-        in_target = bool(target_zone and target_zone[0] <= start < target_zone[1])
-        # the place nearest the event word wins; a whole region only when nothing finer is named
-        key = (not in_target, (result.geo_precision or 3) >= 3, abs(start - trigger_pos))
+        in_target = bool(target_zone and target_zone[0] <= p.start < target_zone[1])
+        is_frame = p.within is not None and p.within not in wrong
+        # a whole region only when nothing finer is named
+        key = (
+            not in_target,
+            (p.result.geo_precision or 3) >= 3,
+            is_frame,
+            abs(p.start - trigger_pos),
+        )
         if best_key is None or key < best_key:
-            best, best_key = result, key
-    return best, origin
+            best, best_key = p, key
+    return best
+
+
+# How far a place may lie from the place that frames it (by the frame's precision).
+_FRAME_KM = {1: 80.0, 2: 100.0, 3: 250.0}
+# Words that may link a place to its frame: prepositions, "province", directions, distances.
+_LINK_WORDS = frozenset(
+    [
+        "in",
+        "of",
+        "the",
+        "at",
+        "near",
+        "province",
+        "governorate",
+        "countryside",
+        "region",
+        "district",
+        "area",
+        "outskirts",
+        "desert",
+        "eastern",
+        "western",
+        "northern",
+        "southern",
+        "east",
+        "west",
+        "north",
+        "south",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "km",
+        "kilometres",
+        "kilometers",
+        "miles",
+        "from",
+        "outside",
+        "within",
+    ]
+)
+
+
+def _links(s: Sentence, end: int, start: int) -> bool:
+    """Only linking words (or nothing) between two place phrases, no punctuation."""
+    from geo.text import generic_category
+
+    if PUNCT_GAP.search(s.nt.norm, end, start):
+        return False
+    between = [t.text for t in s.toks if end <= t.start and t.end <= start]
+    return len(between) <= 4 and all(
+        w in _LINK_WORDS or w.isdigit() or generic_category(w) is not None or w in ("في", "من")
+        for w in between
+    )
+
+
+def km(a: Any, b: Any) -> float:
+    """Great-circle distance between two geocoded places, in km."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 6371.0 * 2 * math.asin(math.sqrt(h))
 
 
 def place_phrases(
@@ -97,8 +225,13 @@ def place_phrases(
                 gap_punct = PUNCT_GAP.search(norm, toks[j - 1].end, toks[j].start)
                 word = toks[j].text
                 vicinity_of = word == "من" and generic_category(toks[j - 1].text) == "vicinity"
+                # «قرية X بريف Y», «X جنوب Y», «X بالقرب من Y»: Y frames X, a phrase of its own
+                frame = generic_category(word) in ("region_part", "vicinity") and not (
+                    generic_category(toks[j - 1].text)
+                )
                 if (
-                    gap_punct
+                    frame
+                    or gap_punct
                     or inside(toks[j].start, blocked)
                     or (word in words["stop"] and not vicinity_of)
                     or word.isdigit()
@@ -108,8 +241,9 @@ def place_phrases(
         else:
             original = s.nt.text(tok.start, tok.end)
             prev = toks[i - 1].text if i > 0 else ""
-            starts = prev in words["start_after"] and (
-                original[:1].isupper() or tok.text in words["name_particles"] or tok.text == "the"
+            name_like = original[:1].isupper() or tok.text in words["name_particles"]
+            starts = (prev in words["start_after"] and (name_like or tok.text == "the")) or (
+                name_like and _names_site(s, toks, i, words)
             )
             if not starts:
                 i += 1
@@ -140,6 +274,44 @@ def place_phrases(
     return phrases
 
 
+# Folded words: rivers and the countries of the theatre ("northeast Syria", «شمال شرقي سوريا»).
+_RIVERS = frozenset(["river", "euphrates", "tigris", "khabur", "نهر", "الفرات", "دجله", "الخابور"])
+_COUNTRIES = frozenset(
+    [
+        "syria",
+        "iraq",
+        "jordan",
+        "turkey",
+        "lebanon",
+        "iran",
+        "سوريا",
+        "سوريه",
+        "العراق",
+        "الاردن",
+        "تركيا",
+        "لبنان",
+        "ايران",
+    ]
+)
+_SITE_KINDS = frozenset(["field", "base", "airport", "dam", "crossing", "camp", "plant"])
+
+
+def _names_site(s: Sentence, toks: list, i: int, words: dict) -> bool:
+    """English: a name followed by a site word ("al-Omar oilfield", "Koniko gas field") is a place
+    wherever it stands in the sentence, even with no preposition before it."""
+    from geo.text import generic_category
+
+    for j in range(i + 1, min(i + 5, len(toks))):
+        if PUNCT_GAP.search(s.nt.norm, toks[j - 1].end, toks[j].start):
+            return False
+        if generic_category(toks[j].text) in _SITE_KINDS:
+            return True
+        original = s.nt.text(toks[j].start, toks[j].end)
+        if not (original[:1].isupper() or toks[j].text in words["name_particles"]):
+            return False
+    return False
+
+
 def geocode_phrase(s: Sentence, start: int, end: int, ctx: Context) -> Any | None:
     """The longest reading of a phrase that the gazetteer knows.
 
@@ -156,6 +328,12 @@ def geocode_phrase(s: Sentence, start: int, end: int, ctx: Context) -> Any | Non
     name_like = [
         not (g or t.text in stop or t.text == "the") for g, t in zip(generic, toks, strict=True)
     ]
+    names = [t.text.lstrip("#") for t, n in zip(toks, name_like, strict=True) if n]
+    if any(w in _RIVERS for w in names) or (
+        names and all(w in _COUNTRIES or len(w) <= 2 for w in names)
+    ):
+        # a river is a line hundreds of km long, a country no place: neither places an event
+        return None
     for left in (k for k in range(len(toks)) if k == 0 or generic[k]):
         for right in range(len(toks), left, -1):
             if not any(name_like[left:right]):

@@ -51,7 +51,6 @@ at most); capped at 0.95.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -77,7 +76,7 @@ from geo.extract._clauses import (
     split_sentences,
     zones,
 )
-from geo.extract._places import describe_origin, find_places
+from geo.extract._places import describe_origin, find_places, km
 from geo.extract._roles import find_roles, pick_actors, unique
 from geo.extract._spans import is_arabic
 
@@ -456,15 +455,6 @@ def _fatalities(norm_clause: str, lang: str) -> int:
 
 
 # --- merging ------------------------------------------------------------------------------------
-def _km(a: Any, b: Any) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 6371.0 * 2 * math.asin(math.sqrt(h))
-
-
 def _unidentified(actor: actors_mod.Actor | None) -> bool:
     return actor is None or actor.id.startswith("unidentified")
 
@@ -489,7 +479,7 @@ def _same_event(e: _Draft, d: _Draft) -> bool:
     if e.place is None or d.place is None:
         # a clause with no place only joins an event of the same named doer
         return not _unidentified(e.actor1) and e.actor1 == d.actor1
-    return e.place.place_id == d.place.place_id or _km(e.place, d.place) <= MERGE_KM
+    return e.place.place_id == d.place.place_id or km(e.place, d.place) <= MERGE_KM
 
 
 def _absorb(e: _Draft, d: _Draft) -> _Draft:

@@ -1,0 +1,78 @@
+"""Extraction of the kinds of sentence outlets write, each class in sentences written for this test.
+
+Every sentence here is our own paraphrase of a way real reports phrase an event (the reports
+themselves are never copied): the place inside the sentence against the province around it,
+several places in one clause, interceptions, denials, background paragraphs, relative days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from geo import schema as S
+from geo.extract import extract
+
+MONDAY = dt.datetime.fromisoformat("2023-03-13T10:00+03:00")  # a Monday
+
+OMAR = (35.15167, 40.57583)
+CONOCO = (35.33611, 40.30944)
+BUSAYRAH = (35.15618, 40.42716)
+MAYADIN = (35.01982, 40.45154)
+ALBUKAMAL = (34.45226, 40.91854)
+
+
+def km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    p1, p2 = math.radians(a[0]), math.radians(b[0])
+    dp, dl = p2 - p1, math.radians(b[1] - a[1])
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 12742.0 * math.asin(math.sqrt(h))
+
+
+def drafts(text: str, published: dt.datetime = MONDAY) -> list[dict]:
+    return extract(text, source="Test Wire", published=published).to_dict("records")
+
+
+def point(row: dict) -> tuple[float, float]:
+    return row[S.LATITUDE], row[S.LONGITUDE]
+
+
+# --- the place in the sentence beats the province around it -----------------------------------
+
+
+def test_a_named_site_with_no_preposition_before_it_is_the_place() -> None:
+    rows = drafts("Two rockets hit the Conoco gas field in the Deir ez-Zor province on Monday.")
+    assert len(rows) == 1
+    assert km(point(rows[0]), CONOCO) < 2
+    assert rows[0][S.GEO_PRECISION] == 1
+
+
+def test_the_province_after_the_site_frames_it_and_does_not_place_the_event() -> None:
+    rows = drafts(
+        "Local sources said the al-Omar oilfield in Deir ez-Zor was targeted with a drone today."
+    )
+    assert len(rows) == 1
+    assert km(point(rows[0]), OMAR) < 2
+
+
+def test_arabic_town_south_of_a_city_is_placed_at_the_town() -> None:
+    rows = drafts("سقطت قذيفتان صباح اليوم على بلدة البصيرة جنوب مدينة دير الزور شرقي سوريا.")
+    assert len(rows) == 1
+    assert km(point(rows[0]), BUSAYRAH) < 3
+    assert rows[0][S.GEO_PRECISION] in (1, 2)
+
+
+def test_a_village_read_as_a_namesake_far_away_yields_to_the_town_it_is_near() -> None:
+    # «العباس» is also a village in Iraq; the report puts it next to Albukamal
+    rows = drafts("استهدفت غارة جوية مواقع في قرية العباس بالقرب من مدينة البوكمال فجر اليوم.")
+    assert len(rows) == 1
+    assert km(point(rows[0]), ALBUKAMAL) < 25
+
+
+def test_a_river_or_a_country_is_never_the_place_of_an_event() -> None:
+    rows = drafts(
+        "A drone struck a pickup truck on the bank of the Euphrates River near Mayadin "
+        "in northeast Syria on Monday."
+    )
+    assert len(rows) == 1
+    assert km(point(rows[0]), MAYADIN) < 5
