@@ -34,19 +34,38 @@ def find_places(
     origin_zone: tuple[int, int] | None,
     target_zone: tuple[int, int] | None,
     trigger_pos: int,
-) -> tuple[Any | None, Any | None]:
-    """The event's place and the origin's place (GeocodeResults), from the clause's place phrases."""
+) -> tuple[Any | None, Any | None, list[Any]]:
+    """The event's place, the origin's place (GeocodeResults) and the places listed with the
+    event's ("in Mayadin and Albukamal"), from the clause's place phrases."""
     places = clause_places(s, cs, ce, ctx, excluded=excluded)
     origin = next(
         (p.result for p in places if origin_zone and origin_zone[0] <= p.start < origin_zone[1]),
         None,
     )
-    best = best_place(
-        [p for p in places if not (origin_zone and origin_zone[0] <= p.start < origin_zone[1])],
-        target_zone=target_zone,
-        trigger_pos=trigger_pos,
-    )
-    return (best.result if best else None), origin
+    candidates = [
+        p for p in places if not (origin_zone and origin_zone[0] <= p.start < origin_zone[1])
+    ]
+    best = best_place(candidates, target_zone=target_zone, trigger_pos=trigger_pos)
+    if best is None:
+        return None, origin, []
+    return best.result, origin, listed_with(candidates, best)
+
+
+def listed_with(places: list[Placed], best: Placed) -> list[Any]:
+    """The places listed together with the event's place ("strikes on Mayadin and Albukamal"):
+    each is an event of its own, of the same kind."""
+    group, grew = {places.index(best)}, True
+    while grew:
+        grew = False
+        for i, p in enumerate(places):
+            if p.joined is not None and (i in group) != (p.joined in group):
+                group |= {i, p.joined}
+                grew = True
+    return [
+        places[i].result
+        for i in sorted(group)
+        if places[i] is not best and places[i].result.place_id != best.result.place_id
+    ]
 
 
 @dataclass(slots=True)
@@ -57,6 +76,7 @@ class Placed:
     end: int
     result: Any  # GeocodeResult
     within: int | None = None  # index of the phrase it narrows ("X in the Y countryside": X)
+    joined: int | None = None  # index of the phrase it is listed with ("X and Y": X)
 
 
 def clause_places(
@@ -83,7 +103,10 @@ def clause_places(
         if result is None:
             continue
         placed = Placed(start, end, result)
-        if out and _links(s, out[-1].end, start):
+        if out and _coordinated(s, out[-1].end, start, ctx.lang):
+            placed.joined = len(out) - 1
+            placed.within = out[-1].within
+        elif out and _links(s, out[-1].end, start):
             placed.within = len(out) - 1
         out.append(placed)
     return out
@@ -164,6 +187,17 @@ _LINK_WORDS = frozenset(
 )
 
 
+def _coordinated(s: Sentence, end: int, start: int, lang: str) -> bool:
+    """Does the phrase at ``start`` join the one ending at ``end`` as a list ("Mayadin and
+    Albukamal", "Mayadin, Quriyah and Albukamal", «الميادين والبوكمال»)?"""
+    between = [t.text for t in s.toks if end <= t.start and t.end <= start]
+    gap = s.nt.norm[end:start]
+    if lang == "ar":
+        word = next((t.text for t in s.toks if t.start == start), "")
+        return not between and word.startswith("و") and gap.strip(" ،,") == ""
+    return between in (["and"], []) and (between == ["and"] or gap.strip() == ",")
+
+
 def _links(s: Sentence, end: int, start: int) -> bool:
     """Only linking words (or nothing) between two place phrases, no punctuation."""
     from geo.text import generic_category
@@ -217,7 +251,12 @@ def place_phrases(
                 and toks[i - 1].text in words["start_after"]
                 and not PUNCT_GAP.search(norm, toks[i - 1].end, tok.start)
             )
-            if not (starts or after_prep) or tok.text in words["stop"] or tok.text.isdigit():
+            coordinated = bool(phrases) and _coordinated(s, phrases[-1][1], tok.start, "ar")
+            if (
+                not (starts or after_prep or coordinated)
+                or tok.text in words["stop"]
+                or tok.text.isdigit()
+            ):
                 i += 1
                 continue
             j = i + 1
@@ -229,8 +268,11 @@ def place_phrases(
                 frame = generic_category(word) in ("region_part", "vicinity") and not (
                     generic_category(toks[j - 1].text)
                 )
+                # «مدينتي الميادين والبوكمال»: the second name after و is a place of its own
+                coordinated = word.startswith("وال") and not generic_category(toks[j - 1].text)
                 if (
                     frame
+                    or coordinated
                     or gap_punct
                     or inside(toks[j].start, blocked)
                     or (word in words["stop"] and not vicinity_of)
@@ -242,8 +284,12 @@ def place_phrases(
             original = s.nt.text(tok.start, tok.end)
             prev = toks[i - 1].text if i > 0 else ""
             name_like = original[:1].isupper() or tok.text in words["name_particles"]
-            starts = (prev in words["start_after"] and (name_like or tok.text == "the")) or (
-                name_like and _names_site(s, toks, i, words)
+            starts = (
+                (prev in words["start_after"] and (name_like or tok.text == "the"))
+                or (name_like and _names_site(s, toks, i, words))
+                or (
+                    name_like and bool(phrases) and _coordinated(s, phrases[-1][1], tok.start, "en")
+                )
             )
             if not starts:
                 i += 1
@@ -278,22 +324,17 @@ def place_phrases(
 _RIVERS = frozenset(["river", "euphrates", "tigris", "khabur", "نهر", "الفرات", "دجله", "الخابور"])
 _COUNTRIES = frozenset(
     [
-        "syria",
-        "iraq",
-        "jordan",
-        "turkey",
-        "lebanon",
-        "iran",
-        "سوريا",
-        "سوريه",
-        "العراق",
-        "الاردن",
-        "تركيا",
-        "لبنان",
-        "ايران",
+        *("syria", "iraq", "jordan", "turkey", "lebanon", "iran", "israel"),
+        *("syrian", "iraqi", "jordanian", "turkish", "lebanese", "iranian", "israeli"),
+        *("american", "russian", "kurdish", "arab", "us", "u.s"),
+        *("سوريا", "سوريه", "العراق", "الاردن", "تركيا", "لبنان", "ايران"),
     ]
 )
-_SITE_KINDS = frozenset(["field", "base", "airport", "dam", "crossing", "camp", "plant"])
+# «مدينتي الميادين والبوكمال» "the two towns of": a dual or plural before a list of places
+_DUALS = frozenset(
+    ["مدينتي", "بلدتي", "قريتي", "محافظتي", "منطقتي", "ناحيتي", "قاعدتي", "مدن", "بلدات", "قري"]
+)
+_SITE_KINDS = frozenset(["field", "base", "airport", "dam", "camp", "plant"])
 
 
 def _names_site(s: Sentence, toks: list, i: int, words: dict) -> bool:
@@ -326,7 +367,8 @@ def geocode_phrase(s: Sentence, start: int, end: int, ctx: Context) -> Any | Non
     toks = [t for t in s.toks if start <= t.start and t.end <= end]
     generic = [generic_category(t.text) is not None for t in toks]
     name_like = [
-        not (g or t.text in stop or t.text == "the") for g, t in zip(generic, toks, strict=True)
+        not (g or t.text in stop or t.text == "the" or t.text in _DUALS)
+        for g, t in zip(generic, toks, strict=True)
     ]
     names = [t.text.lstrip("#") for t, n in zip(toks, name_like, strict=True) if n]
     if any(w in _RIVERS for w in names) or (
@@ -334,7 +376,7 @@ def geocode_phrase(s: Sentence, start: int, end: int, ctx: Context) -> Any | Non
     ):
         # a river is a line hundreds of km long, a country no place: neither places an event
         return None
-    for left in (k for k in range(len(toks)) if k == 0 or generic[k]):
+    for left in (k for k in range(len(toks)) if k == 0 or generic[k] or toks[k - 1].text in _DUALS):
         for right in range(len(toks), left, -1):
             if not any(name_like[left:right]):
                 continue

@@ -95,6 +95,16 @@ _BACK_REFERENCE = {
     ),
 }
 
+# "the attack is the third since March", «الهجوم الثالث من نوعه منذ»: counting earlier events
+_COUNTED_SINCE = {
+    "en": re.compile(
+        r"(?<!\w)(?:second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))(?:\s+[\w-]+){0,3}\s+since(?!\w)"
+    ),
+    "ar": re.compile(
+        r"(?<!\w)(?:الثاني|الثانيه|الثالث|الثالثه|الرابع|الرابعه|الخامس|الخامسه)(?:\s+\S+){0,3}\s+منذ(?!\w)"
+    ),
+}
+
 _AR_NUMBER_WORDS = {
     "اثنين": 2,
     "اثنان": 2,
@@ -299,6 +309,8 @@ def _drafts(sentences: list[Sentence], ctx: Context) -> list[_Draft]:
     drafts: list[_Draft] = []
     report_date: dates_mod.DateMatch | None = None
     last_outlets: list[str] = []
+    month_start = ctx.dateline.date().replace(day=1)
+    body = _body_start(sentences, ctx)
     for s in sentences:
         norm = s.nt.norm
         outlets = list(dict.fromkeys(str(m.payload) for m in found(s, ctx, "@outlets")))
@@ -311,12 +323,22 @@ def _drafts(sentences: list[Sentence], ctx: Context) -> list[_Draft]:
             d for d in found_dates if d.rule == "year" and d.event_date.year < ctx.dateline.year
         ]
         event_dates = [d for d in found_dates if d.rule != "year"]
-        background = bool(history) or bool(found(s, ctx, "background"))
+        # a month-only date in an earlier month ("in late October"): history, not today's news
+        history += [
+            d
+            for d in found_dates
+            if d.time_precision >= 3 and (d.event_date_end or d.event_date) < month_start
+        ]
+        background = (
+            bool(history)
+            or bool(found(s, ctx, "background"))
+            or bool(_COUNTED_SINCE[lang].search(norm))
+        )
         if s.heading or s.question or background:
             continue
         sentence_date = event_dates[0] if event_dates else None
         for cs, ce in clauses(s, ctx):
-            draft = _clause_draft(
+            found_drafts = _clause_draft(
                 s,
                 cs,
                 ce,
@@ -326,11 +348,24 @@ def _drafts(sentences: list[Sentence], ctx: Context) -> list[_Draft]:
                 outlets=outlets,
                 previous=drafts[-1].sub_event_type if drafts else None,
             )
-            if draft is not None:
-                drafts.append(draft)
-        if sentence_date is not None:
+            drafts += found_drafts
+        if sentence_date is not None and s.index >= body:
+            # a caption above the dateline does not date the story below it
             report_date = sentence_date
     return drafts
+
+
+def _body_start(sentences: list[Sentence], ctx: Context) -> int:
+    """Index of the first sentence after a dateline line ("January 16, 2022" on its own), 0 if
+    the report has none: what comes before it is the headline block (title, captions)."""
+    for s in sentences[:12]:
+        if not s.heading:
+            continue
+        spans = [d.end - d.start for d in sentence_dates(s, ctx)]
+        letters = len(re.sub(r"[\W_]", "", s.nt.norm))
+        if spans and letters and sum(spans) >= 0.6 * len(s.nt.original):
+            return s.index + 1
+    return 0
 
 
 def _clause_draft(
@@ -343,20 +378,20 @@ def _clause_draft(
     report_date: dates_mod.DateMatch | None,
     outlets: list[str],
     previous: str | None = None,
-) -> _Draft | None:
+) -> list[_Draft]:
     lang, norm = ctx.lang, s.nt.norm
     live = live_triggers(s, cs, ce, ctx)
     if not live:
-        return None
+        return []
     # Negation, once "no casualties" and the like are set aside.
     spared = [(m.start, m.end) for m in found(s, ctx, "no_casualties", cs, ce)]
     if any(not inside(m.start, spared) for m in found(s, ctx, "negation", cs, ce)):
-        return None
+        return []
     refs, origin_zone, target_zone = zones(s, cs, ce, ctx)
     excluded = refs + ([origin_zone] if origin_zone else [])
     live = [t for t in live if not inside(t.start, refs)]
     if not live:
-        return None
+        return []
 
     roles = find_roles(s, cs, ce, ctx, live=live, excluded=excluded, target_zone=target_zone)
     attackers = [r for r in roles if r.role == "attacker"]
@@ -369,8 +404,11 @@ def _clause_draft(
     if sub is None and previous is not None and decided_by is None and live:
         # "the strike hit ..." after a strike was told: the same event, told again
         sub, decided_by, merge_only = previous, live[0], True
+    elif sub == trig.ATTACK and previous is not None and _definite(s, decided_by, lang):
+        # "the attack targeted ...", «الهجوم استهدف»: the event told before, not a new one
+        sub, merge_only = previous, True
     if sub is None or decided_by is None:
-        return None
+        return []
     typed_by = (
         "strong"
         if decided_by.strong
@@ -381,10 +419,10 @@ def _clause_draft(
     if sub == trig.ATTACK:
         # ACLED: an attack on civilians is violence against civilians; on armed men, a battle.
         if actor2 is None:
-            return None
+            return []
         if actor2.type != "Civilians":
             sub = trig.CLASH
-    place, origin_place = find_places(
+    place, origin_place, listed = find_places(
         s,
         cs,
         ce,
@@ -414,7 +452,7 @@ def _clause_draft(
     else:
         day, day_end, precision = date.event_date, date.event_date_end, date.time_precision
 
-    return _Draft(
+    draft = _Draft(
         sub_event_type=sub,
         typed_by=typed_by,
         evidence=[(s.start, s.end)],
@@ -434,12 +472,28 @@ def _clause_draft(
         sentences={s.index},
         merge_only=merge_only,
     )
+    # "strikes on Mayadin and Albukamal": one event at each place the clause lists
+    return [draft, *(replace(draft, place=other) for other in listed)]
 
 
 # --- roles --------------------------------------------------------------------------------------
 
 
 # --- places -------------------------------------------------------------------------------------
+
+
+_DEFINITE_EN = frozenset(["the", "this", "that", "these", "those"])
+
+
+def _definite(s: Sentence, t: trig.Trigger | None, lang: str) -> bool:
+    """Is the event word definite: "the attack", «الهجوم» (an event already told)?"""
+    if t is None:
+        return False
+    before = [tok.text for tok in s.toks if tok.end <= t.start]
+    if lang == "en":
+        return bool(before) and before[-1] in _DEFINITE_EN
+    word = next((tok.text for tok in s.toks if tok.start == t.start), "")
+    return word.startswith(("ال", "وال")) and not word.startswith("الى")
 
 
 def _fatalities(norm_clause: str, lang: str) -> int:
@@ -479,7 +533,23 @@ def _same_event(e: _Draft, d: _Draft) -> bool:
     if e.place is None or d.place is None:
         # a clause with no place only joins an event of the same named doer
         return not _unidentified(e.actor1) and e.actor1 == d.actor1
-    return e.place.place_id == d.place.place_id or km(e.place, d.place) <= MERGE_KM
+    return (
+        e.place.place_id == d.place.place_id
+        or km(e.place, d.place) <= MERGE_KM
+        or _frames(e.place, d.place)
+        or _frames(d.place, e.place)
+    )
+
+
+def _frames(region: Any, place: Any) -> bool:
+    """A whole governorate told in a summary ("drones hit two bases in Deir ez-Zor and Homs")
+    and a finer place inside it are one event: the summary adds to the event told in detail."""
+    return (
+        (region.geo_precision or 3) >= 3
+        and (place.geo_precision or 3) < 3
+        and bool(region.admin1)
+        and region.admin1 == place.admin1
+    )
 
 
 def _absorb(e: _Draft, d: _Draft) -> _Draft:

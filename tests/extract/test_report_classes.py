@@ -76,3 +76,82 @@ def test_a_river_or_a_country_is_never_the_place_of_an_event() -> None:
     )
     assert len(rows) == 1
     assert km(point(rows[0]), MAYADIN) < 5
+
+
+# --- several places in one clause ---------------------------------------------------------------
+
+
+def test_two_towns_in_one_english_clause_are_two_events() -> None:
+    rows = drafts("Coalition jets struck militia posts in Mayadin and Albukamal on Sunday.")
+    assert sorted(round(km(point(r), MAYADIN)) < 5 for r in rows) == [False, True]
+    assert any(km(point(r), ALBUKAMAL) < 5 for r in rows)
+    assert {r[S.SUB_EVENT_TYPE] for r in rows} == {"Air/drone strike"}
+
+
+def test_the_two_towns_of_in_arabic_are_two_events() -> None:
+    rows = drafts("قصفت طائرات مجهولة مقرات للميليشيات في مدينتي الميادين والبوكمال فجر اليوم.")
+    assert len(rows) == 2
+    assert any(km(point(r), MAYADIN) < 5 for r in rows)
+    assert any(km(point(r), ALBUKAMAL) < 5 for r in rows)
+
+
+def test_a_governorate_summary_adds_to_the_event_told_in_detail() -> None:
+    rows = drafts(
+        "Drones attacked two US bases in the Deir ez-Zor and Homs provinces on Sunday. "
+        "Sources said a drone struck the al-Omar oil field on Sunday evening."
+    )
+    assert len(rows) == 1
+    assert km(point(rows[0]), OMAR) < 2
+
+
+# --- background and events told again --------------------------------------------------------
+
+
+def test_an_attack_counted_since_an_earlier_one_is_background() -> None:
+    rows = drafts(
+        "A rocket struck the Conoco gas field on Sunday. The attack on the field is the "
+        "fourth such strike since January, when drones hit Mayadin."
+    )
+    assert len(rows) == 1
+    assert km(point(rows[0]), CONOCO) < 2
+
+
+def test_an_event_of_an_earlier_month_is_history() -> None:
+    rows = drafts(
+        "A drone struck a car in Mayadin on Sunday. Two fighters were killed in a drone "
+        "strike in Albukamal in late January."
+    )
+    assert len(rows) == 1
+    assert km(point(rows[0]), MAYADIN) < 5
+
+
+def test_the_attack_told_again_is_the_same_event() -> None:
+    rows = drafts(
+        "An air strike hit militia trucks in Albukamal on Sunday, the monitor said. "
+        "The attack targeted a depot in the countryside of Albukamal, it added."
+    )
+    assert len(rows) == 1
+    assert rows[0][S.SUB_EVENT_TYPE] == "Air/drone strike"
+
+
+def test_a_caption_above_the_dateline_does_not_date_the_story() -> None:
+    text = (
+        "Drones were launched on Wednesday towards the field. / Agency\n"
+        "March 13, 2023\n\n"
+        "Rockets hit the Conoco gas field in Deir ez-Zor, local sources said.\n"
+    )
+    rows = drafts(text)
+    conoco = [r for r in rows if km(point(r), CONOCO) < 2]
+    assert conoco and all(str(r[S.EVENT_DATE])[:10] == "2023-03-13" for r in conoco)
+
+
+# --- shelling or air strike, by the agent --------------------------------------------------------
+
+
+def test_guns_fired_from_a_base_shell_the_villages_named_after() -> None:
+    rows = drafts(
+        "وفي وقت لاحق، قصفت القوات الأمريكية بالمدافع من قاعدتها في حقل العمر، قرية خشام."
+    )
+    assert len(rows) == 1
+    assert rows[0][S.SUB_EVENT_TYPE] == "Shelling/artillery/missile attack"
+    assert km(point(rows[0]), (35.30088, 40.28916)) < 5  # Khusham, not the base
