@@ -72,7 +72,8 @@ def role_of(
 ) -> str:
     if target_zone and target_zone[0] <= m.start < target_zone[1]:
         return "target"
-    if cue_before(cue["attacker_before"], m.start, s, max_words=0):
+    # "by X", «من قبل X»; English also "by a Turkish drone", "by the SDF"
+    if cue_before(cue["attacker_before"], m.start, s, max_words=0 if lang == "ar" else 1):
         return "attacker"
     if cue_after(cue["attribution"], m.end, s, max_words=0) or cue_before(
         cue["attribution"], m.start, s, max_words=0

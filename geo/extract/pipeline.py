@@ -72,8 +72,10 @@ from geo.extract._clauses import (
     inside,
     live_triggers,
     norm_pos,
+    phrase_end,
     sentence_dates,
     split_sentences,
+    words_between,
     zones,
 )
 from geo.extract._places import describe_origin, find_places, km
@@ -241,7 +243,7 @@ def extract(
         geocode=_memo_geocoder(geocoder, countries=[c.iso2 for c in codes]),  # type: ignore[union-attr]
     )
     drafts = _drafts(sentences, ctx)
-    events = _merge(drafts)
+    events = _credit_claims(_merge(drafts), _claims(sentences, ctx))
     return _frame(events, text=text, source=source, url=url, ctx=ctx)
 
 
@@ -258,6 +260,9 @@ def evidence_spans(evidence: str) -> list[tuple[int, int, str]]:
 # --- sentences ----------------------------------------------------------------------------------
 
 
+_THEATRE = ("Syria", "Iraq")
+
+
 def _report_countries(sentences: list[Sentence], lexicon: trig.Lexicon, lang: str) -> list[str]:
     """Countries the text names, most named first (ties: the lexicon's order); Syria if none.
 
@@ -272,7 +277,9 @@ def _report_countries(sentences: list[Sentence], lexicon: trig.Lexicon, lang: st
     ranked = sorted(
         counts, key=lambda c: (-counts[c], order.index(c) if c in order else len(order))
     )
-    return ranked[:3] or ["Syria"]
+    # the theatre's countries after those named: "the Islamic Resistance in Iraq claimed the
+    # attack on the Conoco field" names Iraq, the field is in Syria
+    return [*ranked[:3], *(c for c in _THEATRE if c not in ranked[:3])]
 
 
 def _memo_geocoder(geocoder: Geocoder | None, *, countries: list[str]) -> Callable[[str], Any]:
@@ -355,6 +362,45 @@ def _drafts(sentences: list[Sentence], ctx: Context) -> list[_Draft]:
     return drafts
 
 
+def _claims(sentences: list[Sentence], ctx: Context) -> list[tuple[int, actors_mod.Actor]]:
+    """(sentence index, actor) of each claim of responsibility: "X claimed the attack",
+    «تبنت X الهجوم», "X were to blame"; the actor nearest the claim word, outlets aside."""
+    out = []
+    for s in sentences:
+        cues = found(s, ctx, "claimed")
+        if not cues or s.question:
+            continue
+        outlets = [(m.start, m.end) for m in found(s, ctx, "@outlets")]
+        actors = [m for m in found(s, ctx, "@actors") if not inside(m.start, outlets)]
+        for cue in cues:
+            near = [
+                (words_between(s, m.end, cue.start) if m.end <= cue.start else
+                 words_between(s, cue.end, m.start), m)
+                for m in actors
+            ]  # fmt: skip
+            near = [(d, m) for d, m in near if d <= 4]
+            if near:
+                out.append((s.index, min(near, key=lambda x: x[0])[1].payload))
+                break
+    return out
+
+
+def _credit_claims(
+    events: list[_Draft], claims: list[tuple[int, actors_mod.Actor]]
+) -> list[_Draft]:
+    """An event told with no named doer takes the actor who claimed it: the event of the claim's
+    own sentence, else the last one told before it."""
+    for index, actor in claims:
+        told = [e for e in events if index in e.sentences]
+        if not told:
+            before = [e for e in events if min(e.sentences) < index]
+            told = [max(before, key=lambda e: min(e.sentences))] if before else []
+        for k, e in enumerate(events):
+            if e in told and _unidentified(e.actor1) and e.actor2 != actor:
+                events[k] = replace(e, actor1=actor)
+    return events
+
+
 def _body_start(sentences: list[Sentence], ctx: Context) -> int:
     """Index of the first sentence after a dateline line ("January 16, 2022" on its own), 0 if
     the report has none: what comes before it is the headline block (title, captions)."""
@@ -383,12 +429,23 @@ def _clause_draft(
     live = live_triggers(s, cs, ce, ctx)
     if not live:
         return []
-    # Negation, once "no casualties" and the like are set aside.
-    spared = [(m.start, m.end) for m in found(s, ctx, "no_casualties", cs, ce)]
+    # Negation, once "no casualties" and "X denied involvement" (the event stands) are set aside.
+    denials = _role_denials(s, cs, ce, ctx)
+    spared = [(m.start, m.end) for m in found(s, ctx, "no_casualties", cs, ce)] + denials
     if any(not inside(m.start, spared) for m in found(s, ctx, "negation", cs, ce)):
         return []
     refs, origin_zone, target_zone = zones(s, cs, ce, ctx)
-    excluded = refs + ([origin_zone] if origin_zone else [])
+    if refs and all(t.sub_event_type == trig.ATTACK for t in live):
+        # «قتل عنصر إثر هجوم على حاجز في ذيبان», "killed after an attack on a checkpoint in X":
+        # the attack named after the killing is its cause, the same event, and places it
+        first = min(a for a, _ in refs)
+        if all(t.start < first for t in live):
+            refs = []
+            live = found(s, ctx, "@triggers", cs, ce)
+    # whoever denies a role is not a party; "a native of X" does not place the event at X
+    denied = [_denier_zone(s, a, b, ctx) for a, b in denials]
+    natives = [(m.end, phrase_end(norm, m.end, ce)) for m in found(s, ctx, "person_origin", cs, ce)]
+    excluded = refs + ([origin_zone] if origin_zone else []) + denied
     live = [t for t in live if not inside(t.start, refs)]
     if not live:
         return []
@@ -427,7 +484,7 @@ def _clause_draft(
         cs,
         ce,
         ctx,
-        excluded=refs,
+        excluded=refs + natives,
         origin_zone=origin_zone,
         target_zone=target_zone,
         trigger_pos=decided_by.start,
@@ -472,7 +529,10 @@ def _clause_draft(
         sentences={s.index},
         merge_only=merge_only,
     )
-    # "strikes on Mayadin and Albukamal": one event at each place the clause lists
+    # "strikes on Mayadin and Albukamal": one event at each place the clause lists; a list of
+    # provinces («في محافظتي دير الزور وحمص») sums up events the report tells one by one
+    if _REGION_LIST.search(norm, cs, ce):
+        listed = []
     return [draft, *(replace(draft, place=other) for other in listed)]
 
 
@@ -481,6 +541,35 @@ def _clause_draft(
 
 # --- places -------------------------------------------------------------------------------------
 
+
+# Words that make a denial one of a role ("denied any involvement", «نفت ... مسؤوليتها»).
+_ROLE_WORDS = re.compile(
+    r"(?<!\w)(?:involvement|responsibility|role|behind|carrying out|مسووليت\w*|مسووليه|علاقت\w*|"
+    r"علاقه|تورط\w*|دور|وقوف\w*)(?!\w)"
+)
+
+
+def _role_denials(s: Sentence, cs: int, ce: int, ctx: Context) -> list[tuple[int, int]]:
+    """Spans of "X denied involvement", «نفت X مسؤوليتها»: a denial of a role, not of the event."""
+    spans = [(m.start, m.end) for m in found(s, ctx, "denied_role", cs, ce)]
+    for m in found(s, ctx, "negation", cs, ce):
+        role = _ROLE_WORDS.search(s.nt.norm, m.end, ce)
+        if role and words_between(s, m.end, role.start()) <= 4:
+            spans.append((m.start, role.end()))
+    return spans
+
+
+def _denier_zone(s: Sentence, start: int, end: int, ctx: Context) -> tuple[int, int]:
+    """The denial and the actor right before it (SVO) or inside it (VSO)."""
+    before = [
+        m
+        for m in found(s, ctx, "@actors")
+        if m.end <= start and words_between(s, m.end, start) <= 3
+    ]
+    return (before[-1].start if before else start, end)
+
+
+_REGION_LIST = re.compile(r"(?<!\w)(?:محافظتي|المحافظات|provinces|governorates|regions)(?!\w)")
 
 _DEFINITE_EN = frozenset(["the", "this", "that", "these", "those"])
 
@@ -513,8 +602,24 @@ def _unidentified(actor: actors_mod.Actor | None) -> bool:
     return actor is None or actor.id.startswith("unidentified")
 
 
+_RAID = {trig.ARRESTS, trig.ATTACK, trig.CLASH}
+
+
+def _one_raid(e: _Draft, d: _Draft) -> bool:
+    """A raid told twice, once by its arrests and once by its dead: the same named actor."""
+    kinds = {e.sub_event_type, d.sub_event_type}
+    return (
+        trig.ARRESTS in kinds
+        and len(kinds) == 2
+        and kinds <= _RAID
+        and not _unidentified(e.actor1)
+        and e.actor1 == d.actor1
+    )
+
+
 def _same_event(e: _Draft, d: _Draft) -> bool:
-    if e.sub_event_type != d.sub_event_type:
+    raid = _one_raid(e, d)
+    if e.sub_event_type != d.sub_event_type and not raid:
         if S.EVENT_TYPE_OF[e.sub_event_type] != S.EVENT_TYPE_OF[d.sub_event_type]:
             return False
         if "strong" == e.typed_by == d.typed_by:
@@ -528,7 +633,7 @@ def _same_event(e: _Draft, d: _Draft) -> bool:
         return False
     if not (_unidentified(e.actor1) or _unidentified(d.actor1) or e.actor1 == d.actor1):
         return False
-    if e.actor2 is not None and d.actor2 is not None and e.actor2 != d.actor2:
+    if e.actor2 is not None and d.actor2 is not None and e.actor2 != d.actor2 and not raid:
         return False
     if e.place is None or d.place is None:
         # a clause with no place only joins an event of the same named doer
@@ -557,6 +662,8 @@ def _absorb(e: _Draft, d: _Draft) -> _Draft:
         e.place is None or (d.place.geo_precision or 3) < (e.place.geo_precision or 3)
     )
     strong = d.typed_by == "strong" and e.typed_by != "strong"
+    if _one_raid(e, d):
+        strong = e.sub_event_type == trig.ARRESTS  # the killing types the raid
     return replace(
         e,
         sub_event_type=d.sub_event_type if strong else e.sub_event_type,

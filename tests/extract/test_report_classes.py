@@ -97,8 +97,8 @@ def test_the_two_towns_of_in_arabic_are_two_events() -> None:
 
 def test_a_governorate_summary_adds_to_the_event_told_in_detail() -> None:
     rows = drafts(
-        "Drones attacked two US bases in the Deir ez-Zor and Homs provinces on Sunday. "
-        "Sources said a drone struck the al-Omar oil field on Sunday evening."
+        "استهدفت طائرات مسيرة قاعدتين أمريكيتين في محافظتي دير الزور وحمص مساء الأحد. "
+        "وقالت مصادر محلية إن طائرة مسيرة استهدفت قاعدة حقل العمر النفطي مساء الأحد."
     )
     assert len(rows) == 1
     assert km(point(rows[0]), OMAR) < 2
@@ -155,3 +155,84 @@ def test_guns_fired_from_a_base_shell_the_villages_named_after() -> None:
     assert len(rows) == 1
     assert rows[0][S.SUB_EVENT_TYPE] == "Shelling/artillery/missile attack"
     assert km(point(rows[0]), (35.30088, 40.28916)) < 5  # Khusham, not the base
+
+
+# --- interceptions, denials, claims ---------------------------------------------------------------
+
+
+def test_a_drone_shot_down_before_it_reached_the_base_is_disrupted_weapons_use() -> None:
+    rows = drafts(
+        "A drone was shot down before it reached the Conoco gas field on Sunday night, "
+        "local sources said."
+    )
+    assert len(rows) == 1
+    assert rows[0][S.SUB_EVENT_TYPE] == "Disrupted weapons use"
+
+
+def test_arabic_interception_is_disrupted_weapons_use() -> None:
+    rows = drafts("حاولت طائرة مسيرة استهداف حقل العمر النفطي مساء أمس وتم إسقاطها قبل وصولها.")
+    assert len(rows) == 1
+    assert rows[0][S.SUB_EVENT_TYPE] == "Disrupted weapons use"
+
+
+def test_who_denies_involvement_is_not_the_actor_and_the_event_stands() -> None:
+    rows = drafts(
+        "An air strike hit a militia depot in Albukamal on Sunday; Israel denied any involvement."
+    )
+    assert len(rows) == 1
+    assert "Israel" not in str(rows[0][S.ACTOR1])
+    rows = drafts("استهدفت غارة جوية مستودعا في البوكمال فجر اليوم، ونفت إسرائيل أي مسؤولية.")
+    assert len(rows) == 1
+    assert "Israel" not in str(rows[0][S.ACTOR1])
+
+
+def test_who_claims_the_attack_is_its_actor() -> None:
+    rows = drafts(
+        "Three rockets hit the Conoco gas field on Sunday evening. "
+        "The Islamic Resistance in Iraq claimed responsibility in a statement."
+    )
+    assert len(rows) == 1
+    assert rows[0][S.ACTOR1] == "Islamic Resistance in Iraq"
+
+
+# --- shelling or air strike, decided by the agent; raids with killings --------------------------
+
+
+def test_bombardment_by_an_army_is_shelling_and_by_aircraft_an_air_strike() -> None:
+    army = drafts("قصف الجيش التركي مواقع لقسد في ريف الرقة صباح اليوم.")
+    jets = drafts("قصفت طائرات حربية تركية مواقع لقسد في ريف الرقة صباح اليوم.")
+    assert [r[S.SUB_EVENT_TYPE] for r in army] == ["Shelling/artillery/missile attack"]
+    assert [r[S.SUB_EVENT_TYPE] for r in jets] == ["Air/drone strike"]
+
+
+def test_killed_by_a_drone_is_an_air_strike_by_the_drone_s_owner() -> None:
+    rows = drafts("Two fighters were killed by a Turkish drone near Qamishli on Sunday.")
+    assert len(rows) == 1
+    assert rows[0][S.SUB_EVENT_TYPE] == "Air/drone strike"
+    assert "Turkey" in rows[0][S.ACTOR1]
+
+
+def test_a_raid_that_killed_people_is_one_violent_event_not_an_arrest() -> None:
+    rows = drafts(
+        "قتل ثلاثة مدنيين في عملية إنزال جوي نفذتها قوات التحالف الدولي في بلدة البصيرة فجر اليوم. "
+        "وقالت مصادر محلية إن قوات التحالف الدولي نفذت عملية إنزال جوي على منزل في بلدة "
+        "البصيرة واعتقلت شخصين."
+    )
+    assert len(rows) == 1
+    assert rows[0][S.SUB_EVENT_TYPE] in ("Attack", "Armed clash")
+    assert km(point(rows[0]), BUSAYRAH) < 3
+
+
+def test_a_raid_with_only_arrests_is_arrests() -> None:
+    rows = drafts("Coalition forces raided a house in al-Busayrah on Sunday and detained two men.")
+    assert [r[S.SUB_EVENT_TYPE] for r in rows] == ["Arrests"]
+
+
+def test_where_a_victim_comes_from_does_not_place_the_killing() -> None:
+    rows = drafts(
+        "وقتل عنصر في قسد، المنحدر من بلدة الصور، إثر هجوم لخلايا داعش على حاجز في بلدة ذيبان "
+        "شرقي دير الزور مساء أمس."
+    )
+    assert len(rows) == 1
+    assert km(point(rows[0]), (35.01498, 40.51028)) < 5  # Dhiban, not al-Suwar
+    assert rows[0][S.ACTOR1] == "Islamic State (Syria)"
