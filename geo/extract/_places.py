@@ -327,7 +327,8 @@ _COUNTRIES = frozenset(
         *("syria", "iraq", "jordan", "turkey", "lebanon", "iran", "israel"),
         *("syrian", "iraqi", "jordanian", "turkish", "lebanese", "iranian", "israeli"),
         *("american", "russian", "kurdish", "arab", "us", "u.s"),
-        *("سوريا", "سوريه", "العراق", "الاردن", "تركيا", "لبنان", "ايران"),
+        *("سوريا", "سوريه", "العراق", "الاردن", "تركيا", "لبنان", "ايران", "البلاد"),
+        *("country",),
     ]
 )
 # «مدينتي الميادين والبوكمال» "the two towns of": a dual or plural before a list of places

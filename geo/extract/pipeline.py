@@ -706,7 +706,38 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
             if _same_event(e, d):
                 events[k] = _absorb(e, d)
                 break
-    return events
+    return _fold_summaries(events)
+
+
+def _fold_summaries(events: list[_Draft]) -> list[_Draft]:
+    """A governorate-wide event of the same kind and day as one told at a place inside it is the
+    summary of that one (a lede or headline), whoever it names: its evidence joins the detail."""
+    events = list(events)
+    dropped: set[int] = set()
+    for k, e in enumerate(events):
+        finer = next(
+            (
+                j
+                for j, d in enumerate(events)
+                if j != k
+                and j not in dropped
+                and d.sub_event_type == e.sub_event_type
+                and d.event_date == e.event_date
+                and _frames(e.place, d.place)
+            ),
+            None,
+        )
+        if finer is None:
+            continue
+        d = events[finer]
+        events[finer] = replace(
+            d,
+            evidence=sorted(set(d.evidence) | set(e.evidence)),
+            sentences=d.sentences | e.sentences,
+            outlets=unique(d.outlets + e.outlets),
+        )
+        dropped.add(k)
+    return [e for k, e in enumerate(events) if k not in dropped]
 
 
 # --- output -------------------------------------------------------------------------------------
