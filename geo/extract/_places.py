@@ -307,11 +307,17 @@ def place_phrases(
                     and j + 1 < len(toks)
                     and s.nt.text(toks[j + 1].start, toks[j + 1].end)[:1].isupper()
                 )
+                # "the surrounding Green Village area", "the eastern Mayadin countryside"
+                lead_in = all(t.text == "the" for t in toks[i:j]) and generic_category(word) in (
+                    "vicinity",
+                    "region_part",
+                )
                 if not (
                     word_original[:1].isupper()
                     or word in words["name_particles"]
                     or word in words["feature"]
                     or follows_name
+                    or lead_in
                 ):
                     break
                 j += 1

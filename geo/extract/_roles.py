@@ -42,6 +42,8 @@ def find_roles(
             "active_verbs",
             "passive_after",
             "between",
+            "air",
+            "ground",
         )
     }
     trigger_ends = {t.end for t in live}
@@ -83,6 +85,17 @@ def role_of(
     if lang == "ar" and "ل" in m.prefix:
         # «قصف مدفعي لقوات النظام»: the agent of a verbal noun; «مواقع للميليشيات»: the owner.
         return "attacker" if prev and prev[-1].end in trigger_ends else "target"
+    if (
+        lang == "ar"
+        and prev
+        and (
+            prev[-1].end in trigger_ends
+            or cue_before(cue["air"], m.start, s, max_words=0)
+            or cue_before(cue["ground"], m.start, s, max_words=0)
+        )
+    ):
+        # «مدفعية التحالف», «طائرات التحالف»: the weapon's owner fired it
+        return "attacker"
     verb_before = cue_before(cue["active_verbs"], m.start, s, max_words=0)
     target_cue = cue_before(cue["target_before"], m.start, s, max_words=1)
     if target_cue is not None and not (

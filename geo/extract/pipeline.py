@@ -489,6 +489,18 @@ def _clause_draft(
         target_zone=target_zone,
         trigger_pos=decided_by.start,
     )
+    subject = [r for r in roles if r.role in ("attacker", "unknown")]
+    verbs = [t.start for t in live if subject and t.start >= subject[0].end]
+    if origin_zone is None and subject and verbs and place is not None:
+        # «مدفعية التحالف في قاعدة حقل العمر قصفت مواقع في بادية الميادين», "US forces at the
+        # Conoco base shelled X": where the doer stands is the origin when the fire lands elsewhere
+        stand = (subject[0].end, min(verbs))
+        landed, at_base, more = find_places(
+            s, cs, ce, ctx, excluded=refs + natives, origin_zone=stand, target_zone=None,
+            trigger_pos=decided_by.start,
+        )  # fmt: skip
+        if at_base is not None and landed is not None:
+            place, origin_place, listed, origin_zone = landed, at_base, more, stand
     origin_text = None
     if origin_zone is not None:
         origin_text = describe_origin(s, origin_zone, ctx, origin_place)

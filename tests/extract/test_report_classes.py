@@ -236,3 +236,24 @@ def test_where_a_victim_comes_from_does_not_place_the_killing() -> None:
     assert len(rows) == 1
     assert km(point(rows[0]), (35.01498, 40.51028)) < 5  # Dhiban, not al-Suwar
     assert rows[0][S.ACTOR1] == "Islamic State (Syria)"
+
+
+def test_where_the_guns_stand_is_the_origin_and_where_they_hit_the_place() -> None:
+    rows = drafts(
+        "وأوضحت المصادر أن مدفعية التحالف الدولي في قاعدة حقل العمر قصفت مواقع للقوات الرديفة "
+        "للجيش السوري في بادية الميادين صباح اليوم."
+    )
+    assert len(rows) == 1
+    assert km(point(rows[0]), MAYADIN) < 15
+    assert rows[0][S.ACTOR1] == "Global Coalition Against Daesh"
+    assert km((rows[0][S.ORIGIN_LATITUDE], rows[0][S.ORIGIN_LONGITUDE]), OMAR) < 2
+
+
+def test_the_surrounding_area_of_a_named_site_is_at_the_site() -> None:
+    rows = drafts(
+        "Sources said on Saturday that rocket fire targeted the surrounding Green Village area "
+        "inside the oilfield."
+    )
+    assert len(rows) == 1
+    assert km(point(rows[0]), OMAR) < 3
+    assert str(rows[0][S.EVENT_DATE])[:10] == "2023-03-11"  # the Saturday before the dateline
