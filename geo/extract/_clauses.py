@@ -24,11 +24,21 @@ from geo.extract._spans import NormText, PhraseMatch, Token, normalise, tokens, 
 _SENTENCE_END = re.compile(r"[.!?؟…]+[\"'»”)]*(?=\s+(?![a-z])|\s*$)")
 _LINE_END_PUNCT = re.compile(r"[.!?؟…:؛]\s*[\"'»”)]*\s*$")
 _QUESTION = re.compile(r"[?؟]\s*[\"'»”)]*\s*$")
+# A photo caption ends with its credit: "(Reuters)", "(Photo: X/AFP)", «(رويترز)».
+_CAPTION = re.compile(
+    r"\((?:Reuters|AFP|AP|Getty Images|Photo:?[^)]*|[^()]{0,60}/(?:AFP|Reuters|AP|Getty Images)|"
+    r"رويترز|فرانس برس|أ ف ب)\)\s*$"
+)
 PUNCT_GAP = re.compile(r"[,،;؛:()\[\]!?؟.]")  # punctuation that ends a phrase
 # Clause boundaries: "while", "whereas", «في حين», «بينما», «فيما», and a semicolon.
 _CLAUSE_BREAK = {
-    "ar": re.compile(r"[،,]?\s*(?<!\w)(?:في حين|بينما|فيما|في الوقت الذي|وفي الاثناء)(?!\w)|[;؛]"),
-    "en": re.compile(r"[,;]?\s*(?<!\w)(?:while|whereas|meanwhile)(?!\w)|;", re.IGNORECASE),
+    "ar": re.compile(
+        r"[،,]?\s*(?<!\w)(?:في حين|بينما|فيما|في الوقت الذي|وفي الاثناء|بالتزامن مع|تزامنا مع)(?!\w)|[;؛]"
+    ),
+    "en": re.compile(
+        r"[,;]?\s*(?<!\w)(?:while|whereas|meanwhile|simultaneously with|at the same time as)(?!\w)|;",
+        re.IGNORECASE,
+    ),
 }
 # A softer boundary, used only when both sides report an event: «، و...», ", and".
 _CONJ_BREAK = {
@@ -107,6 +117,7 @@ def split_sentences(text: str) -> list[Sentence]:
             heading = (
                 not one_line and not _LINE_END_PUNCT.search(stripped) and len(stripped.split()) < 25
             )
+            caption = bool(_CAPTION.search(stripped))
             start = 0
             for m in [*ends, None]:
                 end = m.end() if m else len(stripped)
@@ -122,7 +133,7 @@ def split_sentences(text: str) -> list[Sentence]:
                             end=offset + len(piece),
                             nt=nt,
                             toks=tokens(nt.norm),
-                            heading=heading and (m is None or not ends),
+                            heading=(heading and (m is None or not ends)) or caption,
                             question=bool(_QUESTION.search(piece)),
                         )
                     )

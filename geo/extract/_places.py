@@ -305,7 +305,10 @@ def place_phrases(
                 follows_name = (
                     word == "of"
                     and j + 1 < len(toks)
-                    and s.nt.text(toks[j + 1].start, toks[j + 1].end)[:1].isupper()
+                    and (
+                        s.nt.text(toks[j + 1].start, toks[j + 1].end)[:1].isupper()
+                        or toks[j + 1].text in words["name_particles"]
+                    )
                 )
                 # "the surrounding Green Village area", "the eastern Mayadin countryside"
                 lead_in = all(t.text == "the" for t in toks[i:j]) and generic_category(word) in (
@@ -334,7 +337,8 @@ _COUNTRIES = frozenset(
         *("syrian", "iraqi", "jordanian", "turkish", "lebanese", "iranian", "israeli"),
         *("american", "russian", "kurdish", "arab", "us", "u.s"),
         *("سوريا", "سوريه", "العراق", "الاردن", "تركيا", "لبنان", "ايران", "البلاد"),
-        *("country",),
+        *("country", "border", "borders", "frontier"),
+        *("الحدود", "الحدوديه", "الحدودي", "الحدوديين"),
     ]
 )
 # «مدينتي الميادين والبوكمال» "the two towns of": a dual or plural before a list of places

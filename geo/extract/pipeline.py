@@ -107,6 +107,12 @@ _COUNTED_SINCE = {
     ),
 }
 
+# «وكان المرصد قد أفاد», "had reported": what was told before, not today's news
+_PLUPERFECT = {
+    "ar": re.compile(r"^\W*(?:و)?(?:كان|كانت)\s+(?:\S+\s+){0,8}?قد\s"),
+    "en": re.compile(r"(?<!\w)had (?:reported|announced|said|claimed)(?!\w)"),
+}
+
 _AR_NUMBER_WORDS = {
     "اثنين": 2,
     "اثنان": 2,
@@ -317,6 +323,7 @@ def _drafts(sentences: list[Sentence], ctx: Context) -> list[_Draft]:
     report_date: dates_mod.DateMatch | None = None
     last_outlets: list[str] = []
     month_start = ctx.dateline.date().replace(day=1)
+    week_start = ctx.dateline.date() - dt.timedelta(days=ctx.dateline.weekday())
     body = _body_start(sentences, ctx)
     for s in sentences:
         norm = s.nt.norm
@@ -334,12 +341,14 @@ def _drafts(sentences: list[Sentence], ctx: Context) -> list[_Draft]:
         history += [
             d
             for d in found_dates
-            if d.time_precision >= 3 and (d.event_date_end or d.event_date) < month_start
+            if (d.time_precision >= 3 and (d.event_date_end or d.event_date) < month_start)
+            or (d.time_precision == 2 and (d.event_date_end or d.event_date) < week_start)
         ]
         background = (
             bool(history)
             or bool(found(s, ctx, "background"))
             or bool(_COUNTED_SINCE[lang].search(norm))
+            or bool(_PLUPERFECT[lang].search(norm))
         )
         if s.heading or s.question or background:
             continue
@@ -435,9 +444,13 @@ def _clause_draft(
     if any(not inside(m.start, spared) for m in found(s, ctx, "negation", cs, ce)):
         return []
     refs, origin_zone, target_zone = zones(s, cs, ce, ctx)
-    if refs and all(t.sub_event_type == trig.ATTACK for t in live):
-        # «قتل عنصر إثر هجوم على حاجز في ذيبان», "killed after an attack on a checkpoint in X":
-        # the attack named after the killing is its cause, the same event, and places it
+    if refs and all(
+        t.sub_event_type == trig.ATTACK or (t.sub_event_type == trig.IED and not t.strong)
+        for t in live
+    ):
+        # «قتل عنصر إثر هجوم على حاجز في ذيبان», "killed after an attack on a checkpoint in X",
+        # «انفجارات نتيجة قصف بطائرة»: the attack named after the killing or the blasts is their
+        # cause, the same event, and places and types it
         first = min(a for a, _ in refs)
         if all(t.start < first for t in live):
             refs = []
@@ -461,7 +474,15 @@ def _clause_draft(
     if sub is None and previous is not None and decided_by is None and live:
         # "the strike hit ..." after a strike was told: the same event, told again
         sub, decided_by, merge_only = previous, live[0], True
-    elif sub == trig.ATTACK and previous is not None and _definite(s, decided_by, lang):
+    elif (
+        sub == trig.ATTACK
+        and previous is not None
+        and (
+            _definite(s, decided_by, lang)
+            or any(not t.strong and t.sub_event_type is None for t in live)
+        )
+    ):
+        # "its headquarters had been struck and four fighters killed" after strikes were told
         # "the attack targeted ...", «الهجوم استهدف»: the event told before, not a new one
         sub, merge_only = previous, True
     if sub is None or decided_by is None:
@@ -475,9 +496,10 @@ def _clause_draft(
     actor1, assoc1, actor2, assoc2 = pick_actors(roles, sub, ctx, trigger_pos=decided_by.start)
     if sub == trig.ATTACK:
         # ACLED: an attack on civilians is violence against civilians; on armed men, a battle.
-        if actor2 is None:
+        # An attack on a military post or checkpoint is a battle even when its holder is unnamed.
+        if actor2 is None and not found(s, ctx, "military_target", cs, ce):
             return []
-        if actor2.type != "Civilians":
+        if actor2 is None or actor2.type != "Civilians":
             sub = trig.CLASH
     place, origin_place, listed = find_places(
         s,
@@ -630,7 +652,11 @@ def _one_raid(e: _Draft, d: _Draft) -> bool:
 
 
 def _same_event(e: _Draft, d: _Draft) -> bool:
-    raid = _one_raid(e, d)
+    # explosions heard where an attack is told are that attack («سماع دوي انفجارات بمحيط الحقل»)
+    heard = any(x.sub_event_type == trig.IED and x.typed_by == "default" for x in (e, d))
+    raid = _one_raid(e, d) or (
+        heard and S.EVENT_TYPE_OF[e.sub_event_type] == S.EVENT_TYPE_OF[d.sub_event_type]
+    )
     if e.sub_event_type != d.sub_event_type and not raid:
         if S.EVENT_TYPE_OF[e.sub_event_type] != S.EVENT_TYPE_OF[d.sub_event_type]:
             return False
@@ -648,8 +674,11 @@ def _same_event(e: _Draft, d: _Draft) -> bool:
     if e.actor2 is not None and d.actor2 is not None and e.actor2 != d.actor2 and not raid:
         return False
     if e.place is None or d.place is None:
-        # a clause with no place only joins an event of the same named doer
-        return not _unidentified(e.actor1) and e.actor1 == d.actor1
+        # a clause with no place only joins an event of the same kind and named doer, or names
+        # the doer of one told with none ("US bombers struck ..." after "the town was struck")
+        return not _unidentified(d.actor1 if e.place is not None else e.actor1) and (
+            e.actor1 == d.actor1 or e.sub_event_type == d.sub_event_type
+        )
     return (
         e.place.place_id == d.place.place_id
         or km(e.place, d.place) <= MERGE_KM
@@ -713,11 +742,21 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
                 break
         else:
             events.append(d)
-    for d in (x for x in drafts if x.place is None or x.merge_only):
+    # events told again with a place first (they may be the first place of an event), then
+    # the clauses with no place, which only add to events
+    told_again = [x for x in drafts if x.place is not None and x.merge_only]
+    for d in told_again + [x for x in drafts if x.place is None]:
         for k, e in enumerate(events):
             if _same_event(e, d):
                 events[k] = _absorb(e, d)
                 break
+        else:
+            if d.place is not None and not any(
+                e.sub_event_type == d.sub_event_type for e in events
+            ):
+                # "the strikes hit its headquarters in X" after strikes told with no place:
+                # the first place the report gives the event
+                events.append(d)
     return _fold_summaries(events)
 
 

@@ -104,6 +104,7 @@ class Lexicon:
             "denied_role",
             "claimed",
             "person_origin",
+            "military_target",
         ):
             self._add_list(name, doc.get(name) or {})
         self._add_lists(doc, ("roles",), nested=True)

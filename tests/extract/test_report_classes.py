@@ -257,3 +257,71 @@ def test_the_surrounding_area_of_a_named_site_is_at_the_site() -> None:
     assert len(rows) == 1
     assert km(point(rows[0]), OMAR) < 3
     assert str(rows[0][S.EVENT_DATE])[:10] == "2023-03-11"  # the Saturday before the dateline
+
+
+# --- more of the same classes, as the development reports showed them ---------------------------
+
+
+def test_what_a_monitor_had_reported_before_is_background() -> None:
+    rows = drafts(
+        "قصفت طائرة مسيرة مجهولة موقعا في مدينة الميادين مساء الأحد. "
+        "وكان المرصد السوري قد أفاد في وقت سابق بسقوط صواريخ على بلدة البصيرة."
+    )
+    assert len(rows) == 1
+    assert km(point(rows[0]), MAYADIN) < 5
+
+
+def test_last_week_and_last_month_are_history() -> None:
+    rows = drafts(
+        "Two drones struck the Conoco gas field on Sunday. Last week, rockets fell on "
+        "Albukamal. Last month, jets bombed Mayadin."
+    )
+    assert len(rows) == 1
+    assert km(point(rows[0]), CONOCO) < 2
+
+
+def test_a_photo_caption_is_not_an_event() -> None:
+    text = (
+        "Debris of a drone shot down near the Conoco gas field, January 4, 2022. (Reuters)\n\n"
+        "A drone struck Mayadin on Sunday, local sources said.\n"
+    )
+    rows = drafts(text)
+    assert len(rows) == 1
+    assert km(point(rows[0]), MAYADIN) < 5
+
+
+def test_an_attack_on_a_military_post_is_a_clash_even_with_its_holder_unnamed() -> None:
+    rows = drafts("هاجم مسلحون مجهولون نقطة عسكرية في بلدة ذيبان شرقي دير الزور فجر اليوم.")
+    assert [r[S.SUB_EVENT_TYPE] for r in rows] == ["Armed clash"]
+
+
+def test_blasts_caused_by_a_strike_are_the_strike() -> None:
+    rows = drafts("دوت انفجارات في مدينة البوكمال نتيجة قصف بطائرة مسيرة مجهولة مساء اليوم.")
+    assert [r[S.SUB_EVENT_TYPE] for r in rows] == ["Air/drone strike"]
+    assert km(point(rows[0]), ALBUKAMAL) < 5
+
+
+def test_another_strike_at_the_same_time_elsewhere_is_a_second_event() -> None:
+    rows = drafts(
+        "قصفت طائرة مجهولة مواقع قرب مدينة البوكمال مساء اليوم، بالتزامن مع قصف آخر في مدينة "
+        "الميادين."
+    )
+    assert len(rows) == 2
+    assert any(km(point(r), MAYADIN) < 5 for r in rows)
+
+
+def test_a_town_struck_by_name_with_no_preposition_is_the_place() -> None:
+    rows = drafts("انفجارات عنيفة هزت البوكمال مساء اليوم إثر غارات جوية مجهولة.")
+    assert len(rows) == 1
+    assert km(point(rows[0]), ALBUKAMAL) < 5
+
+
+def test_a_place_first_given_when_the_strike_is_told_again_places_it() -> None:
+    rows = drafts(
+        "Jets carried out air strikes overnight on militia depots, officials said on Sunday. "
+        "A militia said its headquarters in the border town of Albukamal had been struck "
+        "and two of its fighters killed."
+    )
+    assert len(rows) == 1
+    assert rows[0][S.SUB_EVENT_TYPE] == "Air/drone strike"
+    assert km(point(rows[0]), ALBUKAMAL) < 5
