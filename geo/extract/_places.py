@@ -377,17 +377,24 @@ def geocode_phrase(s: Sentence, start: int, end: int, ctx: Context) -> Any | Non
     stop = ctx.lexicon.words("stop", lang=ctx.lang)
     toks = [t for t in s.toks if start <= t.start and t.end <= end]
     generic = [generic_category(t.text) is not None for t in toks]
+    national = [t.text.lstrip("#") in _COUNTRIES for t in toks]
     name_like = [
-        not (g or t.text in stop or t.text == "the" or t.text in _DUALS)
-        for g, t in zip(generic, toks, strict=True)
+        not (g or n or t.text in stop or t.text == "the" or t.text in _DUALS)
+        for g, n, t in zip(generic, national, toks, strict=True)
     ]
     names = [t.text.lstrip("#") for t, n in zip(toks, name_like, strict=True) if n]
-    if any(w in _RIVERS for w in names) or (
-        names and all(w in _COUNTRIES or len(w) <= 2 for w in names)
-    ):
+    if any(w in _RIVERS for w in names) or all(len(w) <= 2 for w in names):
         # a river is a line hundreds of km long, a country no place: neither places an event
         return None
-    for left in (k for k in range(len(toks)) if k == 0 or generic[k] or toks[k - 1].text in _DUALS):
+    lefts = [
+        k
+        for k in range(len(toks))
+        if (k == 0 or generic[k] or toks[k - 1].text in _DUALS or national[k - 1])
+        # "the Syrian town of X": no reading starts at the nationality
+        and not national[k]
+        and not (toks[k].text == "the" and k + 1 < len(toks) and national[k + 1])
+    ]
+    for left in lefts:
         for right in range(len(toks), left, -1):
             if not any(name_like[left:right]):
                 continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from geo.extract import actors as actors_mod
@@ -64,6 +65,9 @@ def find_roles(
     return roles
 
 
+_ABBREVIATION = re.compile(r"\s*(?:\([^()]{1,15}\)|\))")
+
+
 def role_of(
     s: Sentence,
     m: PhraseMatch,
@@ -77,7 +81,10 @@ def role_of(
     # "by X", «من قبل X»; English also "by a Turkish drone", "by the SDF"
     if cue_before(cue["attacker_before"], m.start, s, max_words=0 if lang == "ar" else 1):
         return "attacker"
-    if cue_after(cue["attribution"], m.end, s, max_words=0) or cue_before(
+    # "the Syrian Democratic Forces (SDF) said": an abbreviation in brackets belongs to the name
+    abbr = _ABBREVIATION.match(s.nt.norm, m.end)
+    after = abbr.end() if abbr else m.end
+    if cue_after(cue["attribution"], after, s, max_words=0) or cue_before(
         cue["attribution"], m.start, s, max_words=0
     ):
         return "speaker"  # "..., the SDF said", «وقالت قسد»: who tells it, not who took part

@@ -363,6 +363,7 @@ def _drafts(sentences: list[Sentence], ctx: Context) -> list[_Draft]:
                 report_date=report_date,
                 outlets=outlets,
                 previous=drafts[-1].sub_event_type if drafts else None,
+                told={d.sub_event_type for d in drafts},
             )
             drafts += found_drafts
         if sentence_date is not None and s.index >= body:
@@ -433,7 +434,9 @@ def _clause_draft(
     report_date: dates_mod.DateMatch | None,
     outlets: list[str],
     previous: str | None = None,
+    told: set[str] | None = None,
 ) -> list[_Draft]:
+    told = told or set()
     lang, norm = ctx.lang, s.nt.norm
     live = live_triggers(s, cs, ce, ctx)
     if not live:
@@ -485,6 +488,9 @@ def _clause_draft(
         # "its headquarters had been struck and four fighters killed" after strikes were told
         # "the attack targeted ...", «الهجوم استهدف»: the event told before, not a new one
         sub, merge_only = previous, True
+    elif sub is not None and sub in told and lang == "en" and _definite(s, decided_by, lang):
+        # "X said the drone attack on Erbil airport was ...": a drone attack told before
+        merge_only = True
     if sub is None or decided_by is None:
         return []
     typed_by = (

@@ -325,3 +325,27 @@ def test_a_place_first_given_when_the_strike_is_told_again_places_it() -> None:
     assert len(rows) == 1
     assert rows[0][S.SUB_EVENT_TYPE] == "Air/drone strike"
     assert km(point(rows[0]), ALBUKAMAL) < 5
+
+
+def test_the_syrian_town_of_x_is_x_not_a_town_spelt_like_syrian() -> None:
+    rows = drafts("Unidentified jets hit militia trucks in the Syrian town of Albukamal on Sunday.")
+    assert len(rows) == 1
+    assert km(point(rows[0]), ALBUKAMAL) < 5
+
+
+def test_an_outlet_naming_the_group_with_its_abbreviation_is_only_the_speaker() -> None:
+    rows = drafts(
+        "The Syrian Democratic Forces (SDF) said the al-Omar oilfield was targeted with a drone "
+        "on Sunday."
+    )
+    assert len(rows) == 1
+    assert "Syrian Democratic Forces" not in str(rows[0][S.ACTOR1])
+
+
+def test_the_drone_attack_named_again_in_a_statement_is_not_a_new_event() -> None:
+    rows = drafts(
+        "A drone struck the Conoco gas field late on Saturday. On Sunday, a militia said the "
+        "drone attack on the Conoco gas field was a warning."
+    )
+    assert len(rows) == 1
+    assert str(rows[0][S.EVENT_DATE])[:10] == "2023-03-11"
