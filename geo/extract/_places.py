@@ -364,6 +364,17 @@ def _names_site(s: Sentence, toks: list, i: int, words: dict) -> bool:
     return False
 
 
+_PROVINCE = frozenset(["province", "provinces", "governorate", "governorates"])
+
+
+def _names_province(s: Sentence, toks: list) -> bool:
+    """ "the province of X", "X province": the phrase names a governorate."""
+    if any(t.text in _PROVINCE for t in toks):
+        return True
+    before = [t.text for t in s.toks if t.end <= toks[0].start][-2:]
+    return len(before) == 2 and before[0] in _PROVINCE and before[1] == "of"
+
+
 def geocode_phrase(s: Sentence, start: int, end: int, ctx: Context) -> Any | None:
     """The longest reading of a phrase that the gazetteer knows.
 
@@ -386,6 +397,16 @@ def geocode_phrase(s: Sentence, start: int, end: int, ctx: Context) -> Any | Non
     if any(w in _RIVERS for w in names) or all(len(w) <= 2 for w in names):
         # a river is a line hundreds of km long, a country no place: neither places an event
         return None
+    if ctx.lang == "en" and _names_province(s, toks):
+        # "the eastern province of Deir az-Zour", "Hasaka province": the governorate, not its seat
+        core = [t for t, n in zip(toks, name_like, strict=True) if n and t.text != "of"]
+        a, b = s.nt.span(core[0].start, core[-1].end)
+        result = ctx.geocode(s.nt.original[a:b] + " governorate")
+        if result.matched and (result.geo_precision or 3) < 3 and result.admin1:
+            # a spelling the gazetteer knows only as the town: its governorate, by admin1
+            result = ctx.geocode(f"{result.admin1} governorate")
+        if result.matched and (result.geo_precision or 3) >= 3:
+            return result
     lefts = [
         k
         for k in range(len(toks))

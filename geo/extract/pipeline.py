@@ -758,10 +758,13 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
                 break
         else:
             if d.place is not None and not any(
-                e.sub_event_type == d.sub_event_type for e in events
+                e.sub_event_type == d.sub_event_type
+                and min(e.sentences) < min(d.sentences)
+                and (e.place.geo_precision or 3) < 3
+                for e in events
             ):
-                # "the strikes hit its headquarters in X" after strikes told with no place:
-                # the first place the report gives the event
+                # "the strikes hit its headquarters in X" after strikes told with no place, or
+                # only a province: the first place the report gives the event
                 events.append(d)
     return _fold_summaries(events)
 

@@ -349,3 +349,13 @@ def test_the_drone_attack_named_again_in_a_statement_is_not_a_new_event() -> Non
     )
     assert len(rows) == 1
     assert str(rows[0][S.EVENT_DATE])[:10] == "2023-03-11"
+
+
+def test_the_province_of_x_is_the_governorate_and_folds_into_the_detail() -> None:
+    rows = drafts(
+        "Clashes between the SDF and tribal fighters erupted on Sunday in the eastern province "
+        "of Deir az-Zour. Sources said the clashes broke out as the SDF tried to enter the "
+        "town of Dhiban."
+    )
+    assert len(rows) == 1
+    assert km(point(rows[0]), (35.01498, 40.51028)) < 5
