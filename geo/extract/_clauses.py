@@ -87,7 +87,16 @@ def found(s: Sentence, ctx: Context, what: str, cs: int = 0, ce: int | None = No
             s.found["@forms"] = word_forms(toks)
         forms = s.found["@forms"]
         if what == "@triggers":
-            s.found[what] = ctx.lexicon.triggers(norm, toks, lang=lang, forms=forms)
+            found_triggers = ctx.lexicon.triggers(norm, toks, lang=lang, forms=forms)
+            if lang == "en":
+                # "the Counter Rocket, Artillery, and Mortar system", "Strike Force": words of a
+                # name (capitalised inside the sentence) are not event words
+                found_triggers = [
+                    t
+                    for t in found_triggers
+                    if t.start == 0 or not s.nt.text(t.start, t.end)[:1].isupper()
+                ]
+            s.found[what] = found_triggers
         elif what == "@actors":
             s.found[what] = ctx.dictionary.matches(norm, toks, lang=lang, forms=forms)
         elif what == "@outlets":

@@ -369,10 +369,16 @@ _PROVINCE = frozenset(["province", "provinces", "governorate", "governorates"])
 
 def _names_province(s: Sentence, toks: list) -> bool:
     """ "the province of X", "X province": the phrase names a governorate."""
+    from geo.text import generic_category
+
     if any(t.text in _PROVINCE for t in toks):
         return True
     before = [t.text for t in s.toks if t.end <= toks[0].start][-2:]
-    return len(before) == 2 and before[0] in _PROVINCE and before[1] == "of"
+    if len(before) == 2 and before[0] in _PROVINCE and before[1] == "of":
+        return True
+    # "Syria's Deir ez-Zor", "Iraq's Anbar": a bare name owned by a country is its province
+    owned = toks[0].text.endswith("'s") and toks[0].text.removesuffix("'s") in _COUNTRIES
+    return owned and not any(generic_category(t.text) for t in toks[1:])
 
 
 def geocode_phrase(s: Sentence, start: int, end: int, ctx: Context) -> Any | None:
@@ -388,7 +394,7 @@ def geocode_phrase(s: Sentence, start: int, end: int, ctx: Context) -> Any | Non
     stop = ctx.lexicon.words("stop", lang=ctx.lang)
     toks = [t for t in s.toks if start <= t.start and t.end <= end]
     generic = [generic_category(t.text) is not None for t in toks]
-    national = [t.text.lstrip("#") in _COUNTRIES for t in toks]
+    national = [t.text.lstrip("#").removesuffix("'s") in _COUNTRIES for t in toks]
     name_like = [
         not (g or n or t.text in stop or t.text == "the" or t.text in _DUALS)
         for g, n, t in zip(generic, national, toks, strict=True)

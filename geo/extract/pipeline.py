@@ -107,6 +107,12 @@ _COUNTED_SINCE = {
     ),
 }
 
+# "came a (mere) day after", «بعد يوم من»: what follows happened the day before
+_DAY_AFTER = {
+    "en": re.compile(r"(?<!\w)(?:a|one)\s+(?:\w+\s+)?day\s+after(?!\w)"),
+    "ar": re.compile(r"(?<!\w)بعد\s+يوم\s+(?:واحد\s+)?(?:من|على)(?!\w)"),
+}
+
 # «وكان المرصد قد أفاد», "had reported": what was told before, not today's news
 _PLUPERFECT = {
     "ar": re.compile(r"^\W*(?:و)?(?:كان|كانت)\s+(?:\S+\s+){0,8}?قد\s"),
@@ -548,6 +554,10 @@ def _clause_draft(
         day, day_end, precision = ctx.dateline.date(), None, 1
     else:
         day, day_end, precision = date.event_date, date.event_date_end, date.time_precision
+    before = _DAY_AFTER[lang].search(norm, cs, ce)
+    if before and before.end() <= decided_by.start:
+        # "the attack came a day after drones were shot down near X": X was the day before
+        day, day_end, date_from = day - dt.timedelta(days=1), None, "stated"
 
     draft = _Draft(
         sub_event_type=sub,
@@ -643,11 +653,16 @@ def _unidentified(actor: actors_mod.Actor | None) -> bool:
 
 
 _RAID = {trig.ARRESTS, trig.ATTACK, trig.CLASH}
+_WEAPON_AND_DEFENCE = {trig.AIR, trig.SHELLING, trig.DISRUPTED}
 
 
-def _one_raid(e: _Draft, d: _Draft) -> bool:
-    """A raid told twice, once by its arrests and once by its dead: the same named actor."""
+def _told_twice(e: _Draft, d: _Draft) -> bool:
+    """One event told twice as two kinds: a raid by its arrests and by its dead (the same named
+    actor), or an attack by its weapon and by its interception."""
     kinds = {e.sub_event_type, d.sub_event_type}
+    if len(kinds) == 2 and kinds <= _WEAPON_AND_DEFENCE:
+        # "a drone attacked the base" and "the drone was shot down": one attack, told twice
+        return True
     return (
         trig.ARRESTS in kinds
         and len(kinds) == 2
@@ -660,7 +675,7 @@ def _one_raid(e: _Draft, d: _Draft) -> bool:
 def _same_event(e: _Draft, d: _Draft) -> bool:
     # explosions heard where an attack is told are that attack («سماع دوي انفجارات بمحيط الحقل»)
     heard = any(x.sub_event_type == trig.IED and x.typed_by == "default" for x in (e, d))
-    raid = _one_raid(e, d) or (
+    raid = _told_twice(e, d) or (
         heard and S.EVENT_TYPE_OF[e.sub_event_type] == S.EVENT_TYPE_OF[d.sub_event_type]
     )
     if e.sub_event_type != d.sub_event_type and not raid:
@@ -709,8 +724,9 @@ def _absorb(e: _Draft, d: _Draft) -> _Draft:
         e.place is None or (d.place.geo_precision or 3) < (e.place.geo_precision or 3)
     )
     strong = d.typed_by == "strong" and e.typed_by != "strong"
-    if _one_raid(e, d):
-        strong = e.sub_event_type == trig.ARRESTS  # the killing types the raid
+    if _told_twice(e, d):
+        # the killing types the raid; an attack told first keeps its type when a defence is told
+        strong = e.sub_event_type == trig.ARRESTS
     return replace(
         e,
         sub_event_type=d.sub_event_type if strong else e.sub_event_type,

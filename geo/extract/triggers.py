@@ -27,6 +27,7 @@ IED = "Remote explosive/landmine/IED"
 CLASH = "Armed clash"
 ATTACK = "Attack"
 ARRESTS = "Arrests"
+DISRUPTED = "Disrupted weapons use"
 
 # When one clause holds triggers of several types, the most telling wins: a downed drone is not
 # an air strike, a suicide car bomb is not a car bomb, an air strike that killed people is not

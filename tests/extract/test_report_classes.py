@@ -359,3 +359,35 @@ def test_the_province_of_x_is_the_governorate_and_folds_into_the_detail() -> Non
     )
     assert len(rows) == 1
     assert km(point(rows[0]), (35.01498, 40.51028)) < 5
+
+
+def test_a_drone_attack_and_its_interception_at_one_base_are_one_event() -> None:
+    rows = drafts(
+        "Two drones attacked the Conoco gas field early on Sunday. Air defences shot down one "
+        "of the drones over the Conoco gas field, the coalition said."
+    )
+    assert len(rows) == 1
+
+
+def test_weapon_words_inside_a_system_s_name_make_no_event() -> None:
+    rows = drafts(
+        "Two drones were shot down on Sunday by the Counter Rocket, Artillery, and Mortar system "
+        "at the Conoco gas field."
+    )
+    assert [r[S.SUB_EVENT_TYPE] for r in rows] == ["Disrupted weapons use"]
+
+
+def test_what_came_a_day_before_is_dated_the_day_before() -> None:
+    rows = drafts(
+        "The attack came a mere day after two drones were shot down near the Conoco gas field."
+    )
+    assert [str(r[S.EVENT_DATE])[:10] for r in rows] == ["2023-03-12"]
+
+
+def test_a_country_s_province_is_the_province() -> None:
+    rows = drafts(
+        "An oilfield in Syria's Deir ez-Zor was targeted with drone attacks on Sunday. "
+        "Sources said the al-Omar oilfield was struck by a drone on Sunday."
+    )
+    assert len(rows) == 1
+    assert km(point(rows[0]), OMAR) < 2
