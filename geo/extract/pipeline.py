@@ -535,6 +535,17 @@ def _clause_draft(
         )  # fmt: skip
         if at_base is not None and landed is not None:
             place, origin_place, listed, origin_zone = landed, at_base, more, stand
+    if (
+        sub == trig.AIR
+        and actor1.id == "unidentified_military_forces"
+        and (
+            (actor2 is not None and actor2.air)
+            or (place is not None and getattr(place, "kind", None) == "base")
+        )
+    ):
+        # a drone sent at a foreign base, by no one named: in this theatre an armed group's
+        # drone, not an air force's
+        actor1 = ctx.dictionary["unidentified_armed_group"]
     origin_text = None
     if origin_zone is not None:
         origin_text = describe_origin(s, origin_zone, ctx, origin_place)
@@ -660,7 +671,7 @@ def _told_twice(e: _Draft, d: _Draft) -> bool:
     """One event told twice as two kinds: a raid by its arrests and by its dead (the same named
     actor), or an attack by its weapon and by its interception."""
     kinds = {e.sub_event_type, d.sub_event_type}
-    if len(kinds) == 2 and kinds <= _WEAPON_AND_DEFENCE:
+    if len(kinds) == 2 and trig.DISRUPTED in kinds and kinds <= _WEAPON_AND_DEFENCE:
         # "a drone attacked the base" and "the drone was shot down": one attack, told twice
         return True
     return (
@@ -697,8 +708,19 @@ def _same_event(e: _Draft, d: _Draft) -> bool:
     if e.place is None or d.place is None:
         # a clause with no place only joins an event of the same kind and named doer, or names
         # the doer of one told with none ("US bombers struck ..." after "the town was struck")
-        return not _unidentified(d.actor1 if e.place is not None else e.actor1) and (
-            e.actor1 == d.actor1 or e.sub_event_type == d.sub_event_type
+        if e.actor1 == d.actor1:
+            return not _unidentified(e.actor1)
+        # a named doer joins an event told with none only when it hits no one else and is not
+        # the event's own target (a reply: "the coalition responded by shelling ...")
+        return (
+            e.sub_event_type == d.sub_event_type
+            and _unidentified(e.actor1)
+            and not _unidentified(d.actor1)
+            and d.actor2 is None
+            and e.actor2 != d.actor1
+            and not (
+                e.actor2 is not None and d.actor1 is not None and e.actor2.air and d.actor1.air
+            )
         )
     return (
         e.place.place_id == d.place.place_id
@@ -732,7 +754,7 @@ def _absorb(e: _Draft, d: _Draft) -> _Draft:
         sub_event_type=d.sub_event_type if strong else e.sub_event_type,
         typed_by="strong" if strong or e.typed_by == "strong" else e.typed_by,
         evidence=sorted(set(e.evidence) | set(d.evidence)),
-        actor1=e.actor1 if not _unidentified(e.actor1) else d.actor1,
+        actor1=e.actor1 if not _unidentified(e.actor1) or _unidentified(d.actor1) else d.actor1,
         assoc1=unique(e.assoc1 + d.assoc1),
         actor2=e.actor2 or d.actor2,
         assoc2=unique(e.assoc2 + d.assoc2),

@@ -391,3 +391,19 @@ def test_a_country_s_province_is_the_province() -> None:
     )
     assert len(rows) == 1
     assert km(point(rows[0]), OMAR) < 2
+
+
+def test_a_drone_sent_at_a_us_base_by_no_one_named_is_an_armed_group_s() -> None:
+    rows = drafts("A suicide drone targeted the US base at the al-Omar oil field on Sunday night.")
+    assert len(rows) == 1
+    assert rows[0][S.ACTOR1] == "Unidentified Armed Group (Syria)"
+
+
+def test_a_reply_by_the_attacked_forces_does_not_become_the_attack_s_doer() -> None:
+    rows = drafts(
+        "تعرضت القاعدة الأمريكية في حقل العمر النفطي للقصف صباح اليوم، فيما ردت قوات التحالف "
+        "الدولي عبر قصف مواقع للقوات الرديفة للجيش السوري."
+    )
+    omar = [r for r in rows if km(point(r), OMAR) < 3]
+    assert len(omar) == 1
+    assert "Coalition" not in str(omar[0][S.ACTOR1])
