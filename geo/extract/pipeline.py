@@ -795,11 +795,20 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
                 events[k] = _absorb(e, d)
                 break
         else:
-            if d.place is not None and not any(
-                e.sub_event_type == d.sub_event_type
-                and min(e.sentences) < min(d.sentences)
-                and (e.place.geo_precision or 3) < 3
-                for e in events
+            earlier = [
+                x
+                for x in drafts
+                if x.sub_event_type == d.sub_event_type and min(x.sentences) < min(d.sentences)
+            ]
+            if (
+                d.place is not None
+                and any(x.place is None or (x.place.geo_precision or 3) >= 3 for x in earlier)
+                and not any(
+                    e.sub_event_type == d.sub_event_type
+                    and min(e.sentences) < min(d.sentences)
+                    and (e.place.geo_precision or 3) < 3
+                    for e in events
+                )
             ):
                 # "the strikes hit its headquarters in X" after strikes told with no place, or
                 # only a province: the first place the report gives the event
