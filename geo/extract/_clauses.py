@@ -184,7 +184,14 @@ def clauses(s: Sentence, ctx: Context) -> list[tuple[int, int]]:
 def live_triggers(s: Sentence, cs: int, ce: int, ctx: Context) -> list[trig.Trigger]:
     """Triggers of the clause that report an event here (not a reference back to another one)."""
     refs = found(s, ctx, "reference_before", cs, ce)
-    return [t for t in found(s, ctx, "@triggers", cs, ce) if not is_reference(refs, t, s, ctx.lang)]
+    cargo = found(s, ctx, "cargo", cs, ce)
+    return [
+        t
+        for t in found(s, ctx, "@triggers", cs, ce)
+        if not is_reference(refs, t, s, ctx.lang)
+        # "trucks carrying rockets", «شحنة صواريخ»: weapons carried, not fired
+        and cue_before(cargo, t.start, s, max_words=1) is None
+    ]
 
 
 def is_reference(refs: list[PhraseMatch], t: trig.Trigger, s: Sentence, lang: str) -> bool:

@@ -106,6 +106,7 @@ class Lexicon:
             "claimed",
             "person_origin",
             "military_target",
+            "cargo",
         ):
             self._add_list(name, doc.get(name) or {})
         self._add_lists(doc, ("roles",), nested=True)

@@ -407,3 +407,11 @@ def test_a_reply_by_the_attacked_forces_does_not_become_the_attack_s_doer() -> N
     omar = [r for r in rows if km(point(r), OMAR) < 3]
     assert len(omar) == 1
     assert "Coalition" not in str(omar[0][S.ACTOR1])
+
+
+def test_rockets_carried_by_trucks_are_cargo_not_a_rocket_attack() -> None:
+    rows = drafts(
+        "An air strike hit a convoy in Albukamal on Sunday. Sources said trucks carrying rockets "
+        "were destroyed in the attack."
+    )
+    assert [r[S.SUB_EVENT_TYPE] for r in rows] == ["Air/drone strike"]
