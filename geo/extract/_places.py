@@ -194,7 +194,16 @@ def _coordinated(s: Sentence, end: int, start: int, lang: str) -> bool:
     gap = s.nt.norm[end:start]
     if lang == "ar":
         word = next((t.text for t in s.toks if t.start == start), "")
-        return not between and word.startswith("و") and gap.strip(" ،,") == ""
+        if not between and word.startswith("و") and gap.strip(" ،,") == "":
+            return True
+        # «مواقع لقسد في ريف الرقة ومواقع للنظام في ريف إدلب»: a second object and its place
+        return (
+            2 <= len(between) <= 7
+            and between[0].startswith("و")
+            and not between[0].startswith("وقال")
+            and between[-1] in ("في", "على", "ب")
+            and not PUNCT_GAP.search(gap)
+        )
     return between in (["and"], []) and (between == ["and"] or gap.strip() == ",")
 
 
@@ -269,7 +278,9 @@ def place_phrases(
                     generic_category(toks[j - 1].text)
                 )
                 # «مدينتي الميادين والبوكمال»: the second name after و is a place of its own
-                coordinated = word.startswith("وال") and not generic_category(toks[j - 1].text)
+                coordinated = (
+                    word.startswith("وال") and not generic_category(toks[j - 1].text)
+                ) or word[1:] in _OBJECTS
                 if (
                     frame
                     or coordinated
@@ -345,6 +356,8 @@ _COUNTRIES = frozenset(
 _DUALS = frozenset(
     ["مدينتي", "بلدتي", "قريتي", "محافظتي", "منطقتي", "ناحيتي", "قاعدتي", "مدن", "بلدات", "قري"]
 )
+# «... في ريف الرقة ومواقع لقوات النظام في ريف إدلب»: a second object ends the place before it
+_OBJECTS = frozenset(["مواقع", "مقرات", "نقاط", "مراكز", "قواعد", "موقع", "مقر", "نقطه", "مناطق"])
 _SITE_KINDS = frozenset(["field", "base", "airport", "dam", "camp", "plant"])
 
 

@@ -415,3 +415,11 @@ def test_rockets_carried_by_trucks_are_cargo_not_a_rocket_attack() -> None:
         "were destroyed in the attack."
     )
     assert [r[S.SUB_EVENT_TYPE] for r in rows] == ["Air/drone strike"]
+
+
+def test_two_objects_each_with_its_place_are_two_events() -> None:
+    rows = drafts(
+        "قصف الجيش التركي مواقع لقسد في ريف الرقة ومواقع لقوات النظام السوري في ريف إدلب صباح اليوم."
+    )
+    assert len(rows) == 2
+    assert {r[S.ADMIN1] for r in rows} >= {"Ar-Raqqa"} or len({r[S.LOCATION] for r in rows}) == 2
