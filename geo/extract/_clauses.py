@@ -190,7 +190,7 @@ def live_triggers(s: Sentence, cs: int, ce: int, ctx: Context) -> list[trig.Trig
         for t in found(s, ctx, "@triggers", cs, ce)
         if not is_reference(refs, t, s, ctx.lang)
         # "trucks carrying rockets", «شحنة صواريخ»: weapons carried, not fired
-        and cue_before(cargo, t.start, s, max_words=1) is None
+        and cue_before(cargo, t.start, s, max_words=0) is None
     ]
 
 

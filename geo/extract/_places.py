@@ -421,11 +421,18 @@ def geocode_phrase(s: Sentence, start: int, end: int, ctx: Context) -> Any | Non
         core = [t for t, n in zip(toks, name_like, strict=True) if n and t.text != "of"]
         a, b = s.nt.span(core[0].start, core[-1].end)
         result = ctx.geocode(s.nt.original[a:b] + " governorate")
-        if result.matched and (result.geo_precision or 3) < 3 and result.admin1:
+        if (
+            result.matched
+            and (result.geo_precision or 3) < 3
+            and result.admin1
+            and getattr(result, "kind", "town") == "town"
+        ):
             # a spelling the gazetteer knows only as the town: its governorate, by admin1
             result = ctx.geocode(f"{result.admin1} governorate")
         if result.matched and (result.geo_precision or 3) >= 3:
             return result
+        if result.matched and getattr(result, "kind", "town") != "town":
+            return result  # "Iraq's Ain al-Asad": a site, not a province
     lefts = [
         k
         for k in range(len(toks))

@@ -191,6 +191,7 @@ class _Draft:
     fatalities: int
     sentences: set[int] = field(default_factory=set)
     merge_only: bool = False  # "the strike" told again: may add to an event, never makes one
+    pending: bool = False  # "X was targeted": a place whose kind of attack a later sentence tells
 
 
 # --- public API ---------------------------------------------------------------------------------
@@ -497,6 +498,11 @@ def _clause_draft(
     elif sub is not None and sub in told and lang == "en" and _definite(s, decided_by, lang):
         # "X said the drone attack on Erbil airport was ...": a drone attack told before
         merge_only = True
+    pending = False
+    if sub is None and previous is None and live and decided_by is None:
+        # "Ain al-Asad base was targeted by militants" and only later "by two drones": the
+        # place waits for the sentence that says how
+        sub, decided_by, pending = trig.ATTACK, live[0], True
     if sub is None or decided_by is None:
         return []
     typed_by = (
@@ -506,7 +512,7 @@ def _clause_draft(
     )
 
     actor1, assoc1, actor2, assoc2 = pick_actors(roles, sub, ctx, trigger_pos=decided_by.start)
-    if sub == trig.ATTACK:
+    if sub == trig.ATTACK and not pending:
         # ACLED: an attack on civilians is violence against civilians; on armed men, a battle.
         # An attack on a military post or checkpoint is a battle even when its holder is unnamed.
         if actor2 is None and not found(s, ctx, "military_target", cs, ce):
@@ -589,6 +595,7 @@ def _clause_draft(
         fatalities=_fatalities(norm[cs:ce], lang),
         sentences={s.index},
         merge_only=merge_only,
+        pending=pending,
     )
     # "strikes on Mayadin and Albukamal": one event at each place the clause lists; a list of
     # provinces («في محافظتي دير الزور وحمص») sums up events the report tells one by one
@@ -779,6 +786,8 @@ def _absorb(e: _Draft, d: _Draft) -> _Draft:
 
 def _merge(drafts: list[_Draft]) -> list[_Draft]:
     events: list[_Draft] = []
+    waiting = [x for x in drafts if x.pending and x.place is not None]
+    drafts = [x for x in drafts if not x.pending]
     for d in (x for x in drafts if x.place is not None and not x.merge_only):
         for k, e in enumerate(events):
             if _same_event(e, d):
@@ -813,6 +822,13 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
                 # "the strikes hit its headquarters in X" after strikes told with no place, or
                 # only a province: the first place the report gives the event
                 events.append(d)
+            elif d.place is None and waiting and min(waiting[0].sentences) < min(d.sentences):
+                # the kind of attack of a place told as "targeted" before
+                w = waiting.pop(0)
+                typed = replace(
+                    w, sub_event_type=d.sub_event_type, typed_by=d.typed_by, pending=False
+                )
+                events.append(_absorb(typed, d))
     return _fold_summaries(events)
 
 

@@ -423,3 +423,18 @@ def test_two_objects_each_with_its_place_are_two_events() -> None:
     )
     assert len(rows) == 2
     assert len({r[S.LOCATION] for r in rows}) == 2
+
+
+def test_a_place_targeted_takes_the_kind_of_attack_the_next_sentence_tells() -> None:
+    rows = drafts(
+        "The Conoco gas field was targeted by militants early on Sunday. "
+        "A source said two drones loaded with explosives attacked it."
+    )
+    assert [r[S.SUB_EVENT_TYPE] for r in rows] == ["Air/drone strike"]
+    assert km(point(rows[0]), CONOCO) < 2
+
+
+def test_a_site_owned_by_a_country_is_the_site_not_its_province() -> None:
+    rows = drafts("Air defences at Syria's Conoco gas field shot down a drone on Sunday.")
+    assert len(rows) == 1
+    assert km(point(rows[0]), CONOCO) < 2
