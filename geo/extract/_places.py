@@ -352,6 +352,14 @@ _COUNTRIES = frozenset(
         *("الحدود", "الحدوديه", "الحدودي", "الحدوديين"),
     ]
 )
+# «السجن» "the prison": a building the report already named, never a village of that name
+_COMMON_NOUNS = frozenset(
+    [
+        *("السجن", "المشفي", "المستشفي", "المدرسه", "المسجد", "السوق", "الطريق", "المنزل"),
+        *("البيت", "الحاجز", "المبني", "الشارع", "الساحه", "الحديقه", "المقر", "المستودع"),
+        *("prison", "hospital", "school", "mosque", "market", "road", "house", "building"),
+    ]
+)
 # «مدينتي الميادين والبوكمال» "the two towns of": a dual or plural before a list of places
 _DUALS = frozenset(
     ["مدينتي", "بلدتي", "قريتي", "محافظتي", "منطقتي", "ناحيتي", "قاعدتي", "مدن", "بلدات", "قري"]
@@ -413,7 +421,11 @@ def geocode_phrase(s: Sentence, start: int, end: int, ctx: Context) -> Any | Non
         for g, n, t in zip(generic, national, toks, strict=True)
     ]
     names = [t.text.lstrip("#") for t, n in zip(toks, name_like, strict=True) if n]
-    if any(w in _RIVERS for w in names) or all(len(w) <= 2 for w in names):
+    if (
+        any(w in _RIVERS for w in names)
+        or all(len(w) <= 2 for w in names)
+        or all(w in _COMMON_NOUNS for w in names)
+    ):
         # a river is a line hundreds of km long, a country no place: neither places an event
         return None
     if ctx.lang == "en" and _names_province(s, toks):

@@ -438,3 +438,11 @@ def test_a_site_owned_by_a_country_is_the_site_not_its_province() -> None:
     rows = drafts("Air defences at Syria's Conoco gas field shot down a drone on Sunday.")
     assert len(rows) == 1
     assert km(point(rows[0]), CONOCO) < 2
+
+
+def test_the_prison_is_a_building_not_a_village_named_prison() -> None:
+    rows = drafts(
+        "هاجمت خلايا داعش سجن غويران في مدينة الحسكة مساء أمس. وحاول المهاجمون تفجير سيارة "
+        "مفخخة أمام باب السجن."
+    )
+    assert all(km(point(r), (36.50237, 40.74772)) < 10 for r in rows)
