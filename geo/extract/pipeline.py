@@ -32,6 +32,14 @@ gazetteer. How each field is found:
   («في المحافظة») only adds to an event of the same type and named attacker, and "the strike" told
   again only adds to the event told before it.
 - **speakers**: an actor who only tells the story ("..., the SDF said") is not a party to it.
+- **as reports are written**: a site or town the sentence names beats the province around it
+  ("X in the Y province", «X بريف Y», «X جنوب Y»; a reading far outside its frame yields to the
+  frame); places listed together («مدينتي الميادين والبوكمال», "Mayadin and Albukamal") are one
+  event each; a province-wide lede folds into the event told at a place inside it; "X denied
+  involvement" leaves the event and sets X aside, "X claimed the attack" makes X its doer;
+  interceptions are disrupted weapons use and join the attack they stopped; history («وكان ...
+  قد», an earlier month or week, "the third since ...") and photo captions make no event; "the
+  attack" told again adds to the event before it, and gives it the place it lacked.
 
 The steps live in private modules: :mod:`geo.extract._clauses` (sentences, clauses, cues),
 :mod:`geo.extract._roles` (who did what to whom) and :mod:`geo.extract._places` (place phrases, geocoded).
