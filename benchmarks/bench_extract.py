@@ -7,6 +7,13 @@ extracted ``--repeat`` times; the table gives the median and the 90th percentile
 
     .venv/bin/python -m benchmarks.bench_extract [--repeat 50]
 
+Then a day's batch through the command line: 100 reports (the real reports of
+../shared/realtext when present, else the corpus items, repeated) as one JSON-lines stream to
+``conflictmap extract -``, one process, against the same reports given one process each (timed on
+``--single`` of them and scaled).
+
+    .venv/bin/python -m benchmarks.bench_extract [--repeat 50] [--batch 100] [--single 5]
+
 Prints a table; nothing is asserted.
 """
 
@@ -14,7 +21,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
+import os
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -27,6 +39,7 @@ from geo.places.geocode import default_geocoder
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "seeds" / "000_e7f11bdf093012be.txt"
+REALTEXT = ROOT.parent / "shared" / "realtext"
 CORPUS = ROOT / "tests" / "data" / "extraction"
 DATELINE = dt.datetime.fromisoformat("2022-10-23T06:52+03:00")
 
@@ -38,6 +51,19 @@ def corpus_article(lang: str, *, size: int = 4096) -> str:
     while len("\n\n".join(parts).encode("utf-8")) < size:
         parts.append(items[len(parts) % len(items)]["text"])
     return "\n\n".join(parts)
+
+
+def real_article(lang: str, *, size: int = 4096) -> str | None:
+    """Real reports of one language from ../shared/realtext joined to about ``size`` bytes."""
+    gold = REALTEXT / "gold.json"
+    if not gold.exists():
+        return None
+    items = [i for i in json.loads(gold.read_text(encoding="utf-8"))["items"] if i["lang"] == lang]
+    parts: list[str] = []
+    while items and len("\n\n".join(parts).encode("utf-8")) < size:
+        parts.append((REALTEXT / items[len(parts) % len(items)]["file"]).read_text("utf-8"))
+    text = "\n\n".join(parts).encode("utf-8")[:size].decode("utf-8", "ignore")
+    return text or None
 
 
 class Clock:
@@ -82,14 +108,75 @@ def measure(text: str, repeat: int) -> tuple[float, float, float, float, float, 
     )
 
 
+def batch_reports(n: int) -> list[dict]:
+    """``n`` reports as stream records: the shared real reports when present, else the corpus."""
+    base: list[dict] = []
+    gold = REALTEXT / "gold.json"
+    if gold.exists():
+        for item in json.loads(gold.read_text(encoding="utf-8"))["items"]:
+            text = (REALTEXT / item["file"]).read_text(encoding="utf-8")
+            base.append({"text": text, "source": item["outlet"], "published": item["published"]})
+    else:
+        for lang in ("ar", "en"):
+            for item in yaml.safe_load((CORPUS / f"{lang}.yaml").read_text(encoding="utf-8"))[
+                "items"
+            ]:
+                base.append(
+                    {"text": item["text"], "source": "Bench", "published": str(item["published"])}
+                )
+    return [base[k % len(base)] for k in range(n)]
+
+
+def cli(args: list[str], stdin: bytes | None = None) -> float:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "geo.cli", "extract", *args],
+        input=stdin,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=True,
+        env=env,
+    )
+    return time.perf_counter() - start
+
+
+def bench_batch(n: int, single: int) -> None:
+    reports = batch_reports(n)
+    stream = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in reports).encode()
+    batch_s = cli(["-"], stdin=stream)
+    per_call = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for k, r in enumerate(reports[:single]):
+            path = Path(tmp) / f"r{k}.txt"
+            path.write_text(r["text"], encoding="utf-8")
+            per_call.append(
+                cli([str(path), "--source", r["source"], "--published", r["published"]])
+            )
+    one = statistics.median(per_call)
+    kb = len(stream) / 1024
+    print(f"\nbatch through the CLI: {n} reports ({kb:.0f} kB) as one JSON-lines stream")
+    print(f"  one process:          {batch_s:8.1f} s  ({batch_s / n * 1000:.0f} ms per report)")
+    print(
+        f"  one process a report: {one * n:8.1f} s  (median {one:.2f} s per call over {single}"
+        " calls, times the batch size)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument("--batch", type=int, default=100, help="reports in the CLI batch")
+    parser.add_argument("--single", type=int, default=5, help="one-process-a-report calls timed")
     args = parser.parse_args()
 
     articles = {}
     if SEED.exists():
         articles["founding report (ar)"] = SEED.read_text(encoding="utf-8")
+    for lang in ("ar", "en"):
+        real = real_article(lang)
+        if real:
+            articles[f"real reports ({lang})"] = real
     articles["corpus article (ar)"] = corpus_article("ar")
     articles["corpus article (en)"] = corpus_article("en")
 
@@ -112,6 +199,8 @@ def main() -> None:
         " machine; geocoder and validate: mean wall time per extract() spent in them; rest:"
         " median minus those, the extractor's own reading, roles, merging and frame building)"
     )
+    if args.batch:
+        bench_batch(args.batch, args.single)
 
 
 if __name__ == "__main__":

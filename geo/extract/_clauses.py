@@ -24,11 +24,21 @@ from geo.extract._spans import NormText, PhraseMatch, Token, normalise, tokens, 
 _SENTENCE_END = re.compile(r"[.!?؟…]+[\"'»”)]*(?=\s+(?![a-z])|\s*$)")
 _LINE_END_PUNCT = re.compile(r"[.!?؟…:؛]\s*[\"'»”)]*\s*$")
 _QUESTION = re.compile(r"[?؟]\s*[\"'»”)]*\s*$")
+# A photo caption ends with its credit: "(Reuters)", "(Photo: X/AFP)", «(رويترز)».
+_CAPTION = re.compile(
+    r"\((?:Reuters|AFP|AP|Getty Images|Photo:?[^)]*|[^()]{0,60}/(?:AFP|Reuters|AP|Getty Images)|"
+    r"رويترز|فرانس برس|أ ف ب)\)\s*$"
+)
 PUNCT_GAP = re.compile(r"[,،;؛:()\[\]!?؟.]")  # punctuation that ends a phrase
 # Clause boundaries: "while", "whereas", «في حين», «بينما», «فيما», and a semicolon.
 _CLAUSE_BREAK = {
-    "ar": re.compile(r"[،,]?\s*(?<!\w)(?:في حين|بينما|فيما|في الوقت الذي|وفي الاثناء)(?!\w)|[;؛]"),
-    "en": re.compile(r"[,;]?\s*(?<!\w)(?:while|whereas|meanwhile)(?!\w)|;", re.IGNORECASE),
+    "ar": re.compile(
+        r"[،,]?\s*(?<!\w)(?:في حين|بينما|فيما|في الوقت الذي|وفي الاثناء|بالتزامن مع|تزامنا مع)(?!\w)|[;؛]"
+    ),
+    "en": re.compile(
+        r"[,;]?\s*(?<!\w)(?:while|whereas|meanwhile|simultaneously with|at the same time as)(?!\w)|;",
+        re.IGNORECASE,
+    ),
 }
 # A softer boundary, used only when both sides report an event: «، و...», ", and".
 _CONJ_BREAK = {
@@ -77,7 +87,16 @@ def found(s: Sentence, ctx: Context, what: str, cs: int = 0, ce: int | None = No
             s.found["@forms"] = word_forms(toks)
         forms = s.found["@forms"]
         if what == "@triggers":
-            s.found[what] = ctx.lexicon.triggers(norm, toks, lang=lang, forms=forms)
+            found_triggers = ctx.lexicon.triggers(norm, toks, lang=lang, forms=forms)
+            if lang == "en":
+                # "the Counter Rocket, Artillery, and Mortar system", "Strike Force": words of a
+                # name (capitalised inside the sentence) are not event words
+                found_triggers = [
+                    t
+                    for t in found_triggers
+                    if t.start == 0 or not s.nt.text(t.start, t.end)[:1].isupper()
+                ]
+            s.found[what] = found_triggers
         elif what == "@actors":
             s.found[what] = ctx.dictionary.matches(norm, toks, lang=lang, forms=forms)
         elif what == "@outlets":
@@ -107,6 +126,7 @@ def split_sentences(text: str) -> list[Sentence]:
             heading = (
                 not one_line and not _LINE_END_PUNCT.search(stripped) and len(stripped.split()) < 25
             )
+            caption = bool(_CAPTION.search(stripped))
             start = 0
             for m in [*ends, None]:
                 end = m.end() if m else len(stripped)
@@ -122,7 +142,7 @@ def split_sentences(text: str) -> list[Sentence]:
                             end=offset + len(piece),
                             nt=nt,
                             toks=tokens(nt.norm),
-                            heading=heading and (m is None or not ends),
+                            heading=(heading and (m is None or not ends)) or caption,
                             question=bool(_QUESTION.search(piece)),
                         )
                     )
@@ -164,7 +184,14 @@ def clauses(s: Sentence, ctx: Context) -> list[tuple[int, int]]:
 def live_triggers(s: Sentence, cs: int, ce: int, ctx: Context) -> list[trig.Trigger]:
     """Triggers of the clause that report an event here (not a reference back to another one)."""
     refs = found(s, ctx, "reference_before", cs, ce)
-    return [t for t in found(s, ctx, "@triggers", cs, ce) if not is_reference(refs, t, s, ctx.lang)]
+    cargo = found(s, ctx, "cargo", cs, ce)
+    return [
+        t
+        for t in found(s, ctx, "@triggers", cs, ce)
+        if not is_reference(refs, t, s, ctx.lang)
+        # "trucks carrying rockets", «شحنة صواريخ»: weapons carried, not fired
+        and cue_before(cargo, t.start, s, max_words=0) is None
+    ]
 
 
 def is_reference(refs: list[PhraseMatch], t: trig.Trigger, s: Sentence, lang: str) -> bool:

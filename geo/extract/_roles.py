@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from geo.extract import actors as actors_mod
@@ -42,6 +43,8 @@ def find_roles(
             "active_verbs",
             "passive_after",
             "between",
+            "air",
+            "ground",
         )
     }
     trigger_ends = {t.end for t in live}
@@ -62,6 +65,9 @@ def find_roles(
     return roles
 
 
+_ABBREVIATION = re.compile(r"\s*(?:\([^()]{1,15}\)|\))")
+
+
 def role_of(
     s: Sentence,
     m: PhraseMatch,
@@ -72,9 +78,13 @@ def role_of(
 ) -> str:
     if target_zone and target_zone[0] <= m.start < target_zone[1]:
         return "target"
-    if cue_before(cue["attacker_before"], m.start, s, max_words=0):
+    # "by X", «من قبل X»; English also "by a Turkish drone", "by the SDF"
+    if cue_before(cue["attacker_before"], m.start, s, max_words=0 if lang == "ar" else 1):
         return "attacker"
-    if cue_after(cue["attribution"], m.end, s, max_words=0) or cue_before(
+    # "the Syrian Democratic Forces (SDF) said": an abbreviation in brackets belongs to the name
+    abbr = _ABBREVIATION.match(s.nt.norm, m.end)
+    after = abbr.end() if abbr else m.end
+    if cue_after(cue["attribution"], after, s, max_words=0) or cue_before(
         cue["attribution"], m.start, s, max_words=0
     ):
         return "speaker"  # "..., the SDF said", «وقالت قسد»: who tells it, not who took part
@@ -82,6 +92,17 @@ def role_of(
     if lang == "ar" and "ل" in m.prefix:
         # «قصف مدفعي لقوات النظام»: the agent of a verbal noun; «مواقع للميليشيات»: the owner.
         return "attacker" if prev and prev[-1].end in trigger_ends else "target"
+    if (
+        lang == "ar"
+        and prev
+        and (
+            prev[-1].end in trigger_ends
+            or cue_before(cue["air"], m.start, s, max_words=0)
+            or cue_before(cue["ground"], m.start, s, max_words=0)
+        )
+    ):
+        # «مدفعية التحالف», «طائرات التحالف»: the weapon's owner fired it
+        return "attacker"
     verb_before = cue_before(cue["active_verbs"], m.start, s, max_words=0)
     target_cue = cue_before(cue["target_before"], m.start, s, max_words=1)
     if target_cue is not None and not (

@@ -32,6 +32,14 @@ gazetteer. How each field is found:
   («في المحافظة») only adds to an event of the same type and named attacker, and "the strike" told
   again only adds to the event told before it.
 - **speakers**: an actor who only tells the story ("..., the SDF said") is not a party to it.
+- **as reports are written**: a site or town the sentence names beats the province around it
+  ("X in the Y province", «X بريف Y», «X جنوب Y»; a reading far outside its frame yields to the
+  frame); places listed together («مدينتي الميادين والبوكمال», "Mayadin and Albukamal") are one
+  event each; a province-wide lede folds into the event told at a place inside it; "X denied
+  involvement" leaves the event and sets X aside, "X claimed the attack" makes X its doer;
+  interceptions are disrupted weapons use and join the attack they stopped; history («وكان ...
+  قد», an earlier month or week, "the third since ...") and photo captions make no event; "the
+  attack" told again adds to the event before it, and gives it the place it lacked.
 
 The steps live in private modules: :mod:`geo.extract._clauses` (sentences, clauses, cues),
 :mod:`geo.extract._roles` (who did what to whom) and :mod:`geo.extract._places` (place phrases, geocoded).
@@ -51,7 +59,6 @@ at most); capped at 0.95.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -73,11 +80,13 @@ from geo.extract._clauses import (
     inside,
     live_triggers,
     norm_pos,
+    phrase_end,
     sentence_dates,
     split_sentences,
+    words_between,
     zones,
 )
-from geo.extract._places import describe_origin, find_places
+from geo.extract._places import describe_origin, find_places, km
 from geo.extract._roles import find_roles, pick_actors, unique
 from geo.extract._spans import is_arabic
 
@@ -94,6 +103,28 @@ _BACK_REFERENCE = {
         r"(?<!\w)(?:according to|said|told|reported by)\s+the\s+(?:outlet|site|network|agency|observatory|monitor)(?!\w)",
         re.IGNORECASE,
     ),
+}
+
+# "the attack is the third since March", «الهجوم الثالث من نوعه منذ»: counting earlier events
+_COUNTED_SINCE = {
+    "en": re.compile(
+        r"(?<!\w)(?:second|third|fourth|fifth|sixth|\d+(?:st|nd|rd|th))(?:\s+[\w-]+){0,3}\s+since(?!\w)"
+    ),
+    "ar": re.compile(
+        r"(?<!\w)(?:الثاني|الثانيه|الثالث|الثالثه|الرابع|الرابعه|الخامس|الخامسه)(?:\s+\S+){0,3}\s+منذ(?!\w)"
+    ),
+}
+
+# "came a (mere) day after", «بعد يوم من»: what follows happened the day before
+_DAY_AFTER = {
+    "en": re.compile(r"(?<!\w)(?:a|one)\s+(?:\w+\s+)?day\s+after(?!\w)"),
+    "ar": re.compile(r"(?<!\w)بعد\s+يوم\s+(?:واحد\s+)?(?:من|على)(?!\w)"),
+}
+
+# «وكان المرصد قد أفاد», "had reported": what was told before, not today's news
+_PLUPERFECT = {
+    "ar": re.compile(r"^\W*(?:و)?(?:كان|كانت)\s+(?:\S+\s+){0,8}?قد\s"),
+    "en": re.compile(r"(?<!\w)had (?:reported|announced|said|claimed)(?!\w)"),
 }
 
 _AR_NUMBER_WORDS = {
@@ -168,6 +199,7 @@ class _Draft:
     fatalities: int
     sentences: set[int] = field(default_factory=set)
     merge_only: bool = False  # "the strike" told again: may add to an event, never makes one
+    pending: bool = False  # "X was targeted": a place whose kind of attack a later sentence tells
 
 
 # --- public API ---------------------------------------------------------------------------------
@@ -232,7 +264,7 @@ def extract(
         geocode=_memo_geocoder(geocoder, countries=[c.iso2 for c in codes]),  # type: ignore[union-attr]
     )
     drafts = _drafts(sentences, ctx)
-    events = _merge(drafts)
+    events = _credit_claims(_merge(drafts), _claims(sentences, ctx))
     return _frame(events, text=text, source=source, url=url, ctx=ctx)
 
 
@@ -249,6 +281,9 @@ def evidence_spans(evidence: str) -> list[tuple[int, int, str]]:
 # --- sentences ----------------------------------------------------------------------------------
 
 
+_THEATRE = ("Syria", "Iraq")
+
+
 def _report_countries(sentences: list[Sentence], lexicon: trig.Lexicon, lang: str) -> list[str]:
     """Countries the text names, most named first (ties: the lexicon's order); Syria if none.
 
@@ -263,7 +298,9 @@ def _report_countries(sentences: list[Sentence], lexicon: trig.Lexicon, lang: st
     ranked = sorted(
         counts, key=lambda c: (-counts[c], order.index(c) if c in order else len(order))
     )
-    return ranked[:3] or ["Syria"]
+    # the theatre's countries after those named: "the Islamic Resistance in Iraq claimed the
+    # attack on the Conoco field" names Iraq, the field is in Syria
+    return [*ranked[:3], *(c for c in _THEATRE if c not in ranked[:3])]
 
 
 def _memo_geocoder(geocoder: Geocoder | None, *, countries: list[str]) -> Callable[[str], Any]:
@@ -300,6 +337,9 @@ def _drafts(sentences: list[Sentence], ctx: Context) -> list[_Draft]:
     drafts: list[_Draft] = []
     report_date: dates_mod.DateMatch | None = None
     last_outlets: list[str] = []
+    month_start = ctx.dateline.date().replace(day=1)
+    week_start = ctx.dateline.date() - dt.timedelta(days=ctx.dateline.weekday())
+    body = _body_start(sentences, ctx)
     for s in sentences:
         norm = s.nt.norm
         outlets = list(dict.fromkeys(str(m.payload) for m in found(s, ctx, "@outlets")))
@@ -312,12 +352,24 @@ def _drafts(sentences: list[Sentence], ctx: Context) -> list[_Draft]:
             d for d in found_dates if d.rule == "year" and d.event_date.year < ctx.dateline.year
         ]
         event_dates = [d for d in found_dates if d.rule != "year"]
-        background = bool(history) or bool(found(s, ctx, "background"))
+        # a month-only date in an earlier month ("in late October"): history, not today's news
+        history += [
+            d
+            for d in found_dates
+            if (d.time_precision >= 3 and (d.event_date_end or d.event_date) < month_start)
+            or (d.time_precision == 2 and (d.event_date_end or d.event_date) < week_start)
+        ]
+        background = (
+            bool(history)
+            or bool(found(s, ctx, "background"))
+            or bool(_COUNTED_SINCE[lang].search(norm))
+            or bool(_PLUPERFECT[lang].search(norm))
+        )
         if s.heading or s.question or background:
             continue
         sentence_date = event_dates[0] if event_dates else None
         for cs, ce in clauses(s, ctx):
-            draft = _clause_draft(
+            found_drafts = _clause_draft(
                 s,
                 cs,
                 ce,
@@ -326,12 +378,65 @@ def _drafts(sentences: list[Sentence], ctx: Context) -> list[_Draft]:
                 report_date=report_date,
                 outlets=outlets,
                 previous=drafts[-1].sub_event_type if drafts else None,
+                told={d.sub_event_type for d in drafts},
             )
-            if draft is not None:
-                drafts.append(draft)
-        if sentence_date is not None:
+            drafts += found_drafts
+        if sentence_date is not None and s.index >= body:
+            # a caption above the dateline does not date the story below it
             report_date = sentence_date
     return drafts
+
+
+def _claims(sentences: list[Sentence], ctx: Context) -> list[tuple[int, actors_mod.Actor]]:
+    """(sentence index, actor) of each claim of responsibility: "X claimed the attack",
+    «تبنت X الهجوم», "X were to blame"; the actor nearest the claim word, outlets aside."""
+    out = []
+    for s in sentences:
+        cues = found(s, ctx, "claimed")
+        if not cues or s.question:
+            continue
+        outlets = [(m.start, m.end) for m in found(s, ctx, "@outlets")]
+        actors = [m for m in found(s, ctx, "@actors") if not inside(m.start, outlets)]
+        for cue in cues:
+            near = [
+                (words_between(s, m.end, cue.start) if m.end <= cue.start else
+                 words_between(s, cue.end, m.start), m)
+                for m in actors
+            ]  # fmt: skip
+            near = [(d, m) for d, m in near if d <= 4]
+            if near:
+                out.append((s.index, min(near, key=lambda x: x[0])[1].payload))
+                break
+    return out
+
+
+def _credit_claims(
+    events: list[_Draft], claims: list[tuple[int, actors_mod.Actor]]
+) -> list[_Draft]:
+    """An event told with no named doer takes the actor who claimed it: the event of the claim's
+    own sentence, else the last one told before it."""
+    for index, actor in claims:
+        told = [e for e in events if index in e.sentences]
+        if not told:
+            before = [e for e in events if min(e.sentences) < index]
+            told = [max(before, key=lambda e: min(e.sentences))] if before else []
+        for k, e in enumerate(events):
+            if e in told and _unidentified(e.actor1) and e.actor2 != actor:
+                events[k] = replace(e, actor1=actor)
+    return events
+
+
+def _body_start(sentences: list[Sentence], ctx: Context) -> int:
+    """Index of the first sentence after a dateline line ("January 16, 2022" on its own), 0 if
+    the report has none: what comes before it is the headline block (title, captions)."""
+    for s in sentences[:12]:
+        if not s.heading:
+            continue
+        spans = [d.end - d.start for d in sentence_dates(s, ctx)]
+        letters = len(re.sub(r"[\W_]", "", s.nt.norm))
+        if spans and letters and sum(spans) >= 0.6 * len(s.nt.original):
+            return s.index + 1
+    return 0
 
 
 def _clause_draft(
@@ -344,20 +449,37 @@ def _clause_draft(
     report_date: dates_mod.DateMatch | None,
     outlets: list[str],
     previous: str | None = None,
-) -> _Draft | None:
+    told: set[str] | None = None,
+) -> list[_Draft]:
+    told = told or set()
     lang, norm = ctx.lang, s.nt.norm
     live = live_triggers(s, cs, ce, ctx)
     if not live:
-        return None
-    # Negation, once "no casualties" and the like are set aside.
-    spared = [(m.start, m.end) for m in found(s, ctx, "no_casualties", cs, ce)]
+        return []
+    # Negation, once "no casualties" and "X denied involvement" (the event stands) are set aside.
+    denials = _role_denials(s, cs, ce, ctx)
+    spared = [(m.start, m.end) for m in found(s, ctx, "no_casualties", cs, ce)] + denials
     if any(not inside(m.start, spared) for m in found(s, ctx, "negation", cs, ce)):
-        return None
+        return []
     refs, origin_zone, target_zone = zones(s, cs, ce, ctx)
-    excluded = refs + ([origin_zone] if origin_zone else [])
+    if refs and all(
+        t.sub_event_type == trig.ATTACK or (t.sub_event_type == trig.IED and not t.strong)
+        for t in live
+    ):
+        # «قتل عنصر إثر هجوم على حاجز في ذيبان», "killed after an attack on a checkpoint in X",
+        # «انفجارات نتيجة قصف بطائرة»: the attack named after the killing or the blasts is their
+        # cause, the same event, and places and types it
+        first = min(a for a, _ in refs)
+        if all(t.start < first for t in live):
+            refs = []
+            live = found(s, ctx, "@triggers", cs, ce)
+    # whoever denies a role is not a party; "a native of X" does not place the event at X
+    denied = [_denier_zone(s, a, b, ctx) for a, b in denials]
+    natives = [(m.end, phrase_end(norm, m.end, ce)) for m in found(s, ctx, "person_origin", cs, ce)]
+    excluded = refs + ([origin_zone] if origin_zone else []) + denied
     live = [t for t in live if not inside(t.start, refs)]
     if not live:
-        return None
+        return []
 
     roles = find_roles(s, cs, ce, ctx, live=live, excluded=excluded, target_zone=target_zone)
     attackers = [r for r in roles if r.role == "attacker"]
@@ -370,8 +492,27 @@ def _clause_draft(
     if sub is None and previous is not None and decided_by is None and live:
         # "the strike hit ..." after a strike was told: the same event, told again
         sub, decided_by, merge_only = previous, live[0], True
+    elif (
+        sub == trig.ATTACK
+        and previous is not None
+        and (
+            _definite(s, decided_by, lang)
+            or any(not t.strong and t.sub_event_type is None for t in live)
+        )
+    ):
+        # "its headquarters had been struck and four fighters killed" after strikes were told
+        # "the attack targeted ...", «الهجوم استهدف»: the event told before, not a new one
+        sub, merge_only = previous, True
+    elif sub is not None and sub in told and lang == "en" and _definite(s, decided_by, lang):
+        # "X said the drone attack on Erbil airport was ...": a drone attack told before
+        merge_only = True
+    pending = False
+    if sub is None and previous is None and live and decided_by is None:
+        # "Ain al-Asad base was targeted by militants" and only later "by two drones": the
+        # place waits for the sentence that says how
+        sub, decided_by, pending = trig.ATTACK, live[0], True
     if sub is None or decided_by is None:
-        return None
+        return []
     typed_by = (
         "strong"
         if decided_by.strong
@@ -379,22 +520,46 @@ def _clause_draft(
     )
 
     actor1, assoc1, actor2, assoc2 = pick_actors(roles, sub, ctx, trigger_pos=decided_by.start)
-    if sub == trig.ATTACK:
+    if sub == trig.ATTACK and not pending:
         # ACLED: an attack on civilians is violence against civilians; on armed men, a battle.
-        if actor2 is None:
-            return None
-        if actor2.type != "Civilians":
+        # An attack on a military post or checkpoint is a battle even when its holder is unnamed.
+        if actor2 is None and not found(s, ctx, "military_target", cs, ce):
+            return []
+        if actor2 is None or actor2.type != "Civilians":
             sub = trig.CLASH
-    place, origin_place = find_places(
+    place, origin_place, listed = find_places(
         s,
         cs,
         ce,
         ctx,
-        excluded=refs,
+        excluded=refs + natives,
         origin_zone=origin_zone,
         target_zone=target_zone,
         trigger_pos=decided_by.start,
     )
+    subject = [r for r in roles if r.role in ("attacker", "unknown")]
+    verbs = [t.start for t in live if subject and t.start >= subject[0].end]
+    if origin_zone is None and subject and verbs and place is not None:
+        # «مدفعية التحالف في قاعدة حقل العمر قصفت مواقع في بادية الميادين», "US forces at the
+        # Conoco base shelled X": where the doer stands is the origin when the fire lands elsewhere
+        stand = (subject[0].end, min(verbs))
+        landed, at_base, more = find_places(
+            s, cs, ce, ctx, excluded=refs + natives, origin_zone=stand, target_zone=None,
+            trigger_pos=decided_by.start,
+        )  # fmt: skip
+        if at_base is not None and landed is not None:
+            place, origin_place, listed, origin_zone = landed, at_base, more, stand
+    if (
+        sub == trig.AIR
+        and actor1.id == "unidentified_military_forces"
+        and (
+            (actor2 is not None and actor2.air)
+            or (place is not None and getattr(place, "kind", None) == "base")
+        )
+    ):
+        # a drone sent at a foreign base, by no one named: in this theatre an armed group's
+        # drone, not an air force's
+        actor1 = ctx.dictionary["unidentified_armed_group"]
     origin_text = None
     if origin_zone is not None:
         origin_text = describe_origin(s, origin_zone, ctx, origin_place)
@@ -414,8 +579,12 @@ def _clause_draft(
         day, day_end, precision = ctx.dateline.date(), None, 1
     else:
         day, day_end, precision = date.event_date, date.event_date_end, date.time_precision
+    before = _DAY_AFTER[lang].search(norm, cs, ce)
+    if before and before.end() <= decided_by.start:
+        # "the attack came a day after drones were shot down near X": X was the day before
+        day, day_end, date_from = day - dt.timedelta(days=1), None, "stated"
 
-    return _Draft(
+    draft = _Draft(
         sub_event_type=sub,
         typed_by=typed_by,
         evidence=[(s.start, s.end)],
@@ -434,13 +603,62 @@ def _clause_draft(
         fatalities=_fatalities(norm[cs:ce], lang),
         sentences={s.index},
         merge_only=merge_only,
+        pending=pending,
     )
+    # "strikes on Mayadin and Albukamal": one event at each place the clause lists; a list of
+    # provinces («في محافظتي دير الزور وحمص») sums up events the report tells one by one
+    if _REGION_LIST.search(norm, cs, ce):
+        listed = []
+    return [draft, *(replace(draft, place=other) for other in listed)]
 
 
 # --- roles --------------------------------------------------------------------------------------
 
 
 # --- places -------------------------------------------------------------------------------------
+
+
+# Words that make a denial one of a role ("denied any involvement", «نفت ... مسؤوليتها»).
+_ROLE_WORDS = re.compile(
+    r"(?<!\w)(?:involvement|responsibility|role|behind|carrying out|مسووليت\w*|مسووليه|علاقت\w*|"
+    r"علاقه|تورط\w*|دور|وقوف\w*)(?!\w)"
+)
+
+
+def _role_denials(s: Sentence, cs: int, ce: int, ctx: Context) -> list[tuple[int, int]]:
+    """Spans of "X denied involvement", «نفت X مسؤوليتها»: a denial of a role, not of the event."""
+    spans = [(m.start, m.end) for m in found(s, ctx, "denied_role", cs, ce)]
+    for m in found(s, ctx, "negation", cs, ce):
+        role = _ROLE_WORDS.search(s.nt.norm, m.end, ce)
+        if role and words_between(s, m.end, role.start()) <= 4:
+            spans.append((m.start, role.end()))
+    return spans
+
+
+def _denier_zone(s: Sentence, start: int, end: int, ctx: Context) -> tuple[int, int]:
+    """The denial and the actor right before it (SVO) or inside it (VSO)."""
+    before = [
+        m
+        for m in found(s, ctx, "@actors")
+        if m.end <= start and words_between(s, m.end, start) <= 3
+    ]
+    return (before[-1].start if before else start, end)
+
+
+_REGION_LIST = re.compile(r"(?<!\w)(?:محافظتي|المحافظات|provinces|governorates|regions)(?!\w)")
+
+_DEFINITE_EN = frozenset(["the", "this", "that", "these", "those"])
+
+
+def _definite(s: Sentence, t: trig.Trigger | None, lang: str) -> bool:
+    """Is the event word definite: "the attack", «الهجوم» (an event already told)?"""
+    if t is None:
+        return False
+    before = [tok.text for tok in s.toks if tok.end <= t.start]
+    if lang == "en":
+        return bool(before) and before[-1] in _DEFINITE_EN
+    word = next((tok.text for tok in s.toks if tok.start == t.start), "")
+    return word.startswith(("ال", "وال")) and not word.startswith("الى")
 
 
 def _fatalities(norm_clause: str, lang: str) -> int:
@@ -456,21 +674,37 @@ def _fatalities(norm_clause: str, lang: str) -> int:
 
 
 # --- merging ------------------------------------------------------------------------------------
-def _km(a: Any, b: Any) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 6371.0 * 2 * math.asin(math.sqrt(h))
-
-
 def _unidentified(actor: actors_mod.Actor | None) -> bool:
     return actor is None or actor.id.startswith("unidentified")
 
 
+_RAID = {trig.ARRESTS, trig.ATTACK, trig.CLASH}
+_WEAPON_AND_DEFENCE = {trig.AIR, trig.SHELLING, trig.DISRUPTED}
+
+
+def _told_twice(e: _Draft, d: _Draft) -> bool:
+    """One event told twice as two kinds: a raid by its arrests and by its dead (the same named
+    actor), or an attack by its weapon and by its interception."""
+    kinds = {e.sub_event_type, d.sub_event_type}
+    if len(kinds) == 2 and trig.DISRUPTED in kinds and kinds <= _WEAPON_AND_DEFENCE:
+        # "a drone attacked the base" and "the drone was shot down": one attack, told twice
+        return True
+    return (
+        trig.ARRESTS in kinds
+        and len(kinds) == 2
+        and kinds <= _RAID
+        and not _unidentified(e.actor1)
+        and e.actor1 == d.actor1
+    )
+
+
 def _same_event(e: _Draft, d: _Draft) -> bool:
-    if e.sub_event_type != d.sub_event_type:
+    # explosions heard where an attack is told are that attack («سماع دوي انفجارات بمحيط الحقل»)
+    heard = any(x.sub_event_type == trig.IED and x.typed_by == "default" for x in (e, d))
+    raid = _told_twice(e, d) or (
+        heard and S.EVENT_TYPE_OF[e.sub_event_type] == S.EVENT_TYPE_OF[d.sub_event_type]
+    )
+    if e.sub_event_type != d.sub_event_type and not raid:
         if S.EVENT_TYPE_OF[e.sub_event_type] != S.EVENT_TYPE_OF[d.sub_event_type]:
             return False
         if "strong" == e.typed_by == d.typed_by:
@@ -484,12 +718,42 @@ def _same_event(e: _Draft, d: _Draft) -> bool:
         return False
     if not (_unidentified(e.actor1) or _unidentified(d.actor1) or e.actor1 == d.actor1):
         return False
-    if e.actor2 is not None and d.actor2 is not None and e.actor2 != d.actor2:
+    if e.actor2 is not None and d.actor2 is not None and e.actor2 != d.actor2 and not raid:
         return False
     if e.place is None or d.place is None:
-        # a clause with no place only joins an event of the same named doer
-        return not _unidentified(e.actor1) and e.actor1 == d.actor1
-    return e.place.place_id == d.place.place_id or _km(e.place, d.place) <= MERGE_KM
+        # a clause with no place only joins an event of the same kind and named doer, or names
+        # the doer of one told with none ("US bombers struck ..." after "the town was struck")
+        if e.actor1 == d.actor1:
+            return not _unidentified(e.actor1)
+        # a named doer joins an event told with none only when it hits no one else and is not
+        # the event's own target (a reply: "the coalition responded by shelling ...")
+        return (
+            e.sub_event_type == d.sub_event_type
+            and _unidentified(e.actor1)
+            and not _unidentified(d.actor1)
+            and d.actor2 is None
+            and e.actor2 != d.actor1
+            and not (
+                e.actor2 is not None and d.actor1 is not None and e.actor2.air and d.actor1.air
+            )
+        )
+    return (
+        e.place.place_id == d.place.place_id
+        or km(e.place, d.place) <= MERGE_KM
+        or _frames(e.place, d.place)
+        or _frames(d.place, e.place)
+    )
+
+
+def _frames(region: Any, place: Any) -> bool:
+    """A whole governorate told in a summary ("drones hit two bases in Deir ez-Zor and Homs")
+    and a finer place inside it are one event: the summary adds to the event told in detail."""
+    return (
+        (region.geo_precision or 3) >= 3
+        and (place.geo_precision or 3) < 3
+        and bool(region.admin1)
+        and region.admin1 == place.admin1
+    )
 
 
 def _absorb(e: _Draft, d: _Draft) -> _Draft:
@@ -497,12 +761,15 @@ def _absorb(e: _Draft, d: _Draft) -> _Draft:
         e.place is None or (d.place.geo_precision or 3) < (e.place.geo_precision or 3)
     )
     strong = d.typed_by == "strong" and e.typed_by != "strong"
+    if _told_twice(e, d):
+        # the killing types the raid; an attack told first keeps its type when a defence is told
+        strong = e.sub_event_type == trig.ARRESTS
     return replace(
         e,
         sub_event_type=d.sub_event_type if strong else e.sub_event_type,
         typed_by="strong" if strong or e.typed_by == "strong" else e.typed_by,
         evidence=sorted(set(e.evidence) | set(d.evidence)),
-        actor1=e.actor1 if not _unidentified(e.actor1) else d.actor1,
+        actor1=e.actor1 if not _unidentified(e.actor1) or _unidentified(d.actor1) else d.actor1,
         assoc1=unique(e.assoc1 + d.assoc1),
         actor2=e.actor2 or d.actor2,
         assoc2=unique(e.assoc2 + d.assoc2),
@@ -527,6 +794,8 @@ def _absorb(e: _Draft, d: _Draft) -> _Draft:
 
 def _merge(drafts: list[_Draft]) -> list[_Draft]:
     events: list[_Draft] = []
+    waiting = [x for x in drafts if x.pending and x.place is not None]
+    drafts = [x for x in drafts if not x.pending]
     for d in (x for x in drafts if x.place is not None and not x.merge_only):
         for k, e in enumerate(events):
             if _same_event(e, d):
@@ -534,12 +803,72 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
                 break
         else:
             events.append(d)
-    for d in (x for x in drafts if x.place is None or x.merge_only):
+    # events told again with a place first (they may be the first place of an event), then
+    # the clauses with no place, which only add to events
+    told_again = [x for x in drafts if x.place is not None and x.merge_only]
+    for d in told_again + [x for x in drafts if x.place is None]:
         for k, e in enumerate(events):
             if _same_event(e, d):
                 events[k] = _absorb(e, d)
                 break
-    return events
+        else:
+            earlier = [
+                x
+                for x in drafts
+                if x.sub_event_type == d.sub_event_type and min(x.sentences) < min(d.sentences)
+            ]
+            if (
+                d.place is not None
+                and any(x.place is None or (x.place.geo_precision or 3) >= 3 for x in earlier)
+                and not any(
+                    e.sub_event_type == d.sub_event_type
+                    and min(e.sentences) < min(d.sentences)
+                    and (e.place.geo_precision or 3) < 3
+                    for e in events
+                )
+            ):
+                # "the strikes hit its headquarters in X" after strikes told with no place, or
+                # only a province: the first place the report gives the event
+                events.append(d)
+            elif d.place is None and waiting and min(waiting[0].sentences) < min(d.sentences):
+                # the kind of attack of a place told as "targeted" before
+                w = waiting.pop(0)
+                typed = replace(
+                    w, sub_event_type=d.sub_event_type, typed_by=d.typed_by, pending=False
+                )
+                events.append(_absorb(typed, d))
+    return _fold_summaries(events)
+
+
+def _fold_summaries(events: list[_Draft]) -> list[_Draft]:
+    """A governorate-wide event of the same kind and day as one told at a place inside it is the
+    summary of that one (a lede or headline), whoever it names: its evidence joins the detail."""
+    events = list(events)
+    dropped: set[int] = set()
+    for k, e in enumerate(events):
+        finer = next(
+            (
+                j
+                for j, d in enumerate(events)
+                if j != k
+                and j not in dropped
+                and d.sub_event_type == e.sub_event_type
+                and d.event_date == e.event_date
+                and _frames(e.place, d.place)
+            ),
+            None,
+        )
+        if finer is None:
+            continue
+        d = events[finer]
+        events[finer] = replace(
+            d,
+            evidence=sorted(set(d.evidence) | set(e.evidence)),
+            sentences=d.sentences | e.sentences,
+            outlets=unique(d.outlets + e.outlets),
+        )
+        dropped.add(k)
+    return [e for k, e in enumerate(events) if k not in dropped]
 
 
 # --- output -------------------------------------------------------------------------------------

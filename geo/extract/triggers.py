@@ -26,6 +26,8 @@ SHELLING = "Shelling/artillery/missile attack"
 IED = "Remote explosive/landmine/IED"
 CLASH = "Armed clash"
 ATTACK = "Attack"
+ARRESTS = "Arrests"
+DISRUPTED = "Disrupted weapons use"
 
 # When one clause holds triggers of several types, the most telling wins: a downed drone is not
 # an air strike, a suicide car bomb is not a car bomb, an air strike that killed people is not
@@ -94,7 +96,18 @@ class Lexicon:
                     phrases[str(phrase)] = ("strong", sub)
             self._triggers[lang] = PhraseIndex(phrases)
         self._add_lists(doc, ("modifiers",), nested=True)
-        for name in ("negation", "no_casualties", "background", "reference_before", "attribution"):
+        for name in (
+            "negation",
+            "no_casualties",
+            "background",
+            "reference_before",
+            "attribution",
+            "denied_role",
+            "claimed",
+            "person_origin",
+            "military_target",
+            "cargo",
+        ):
             self._add_list(name, doc.get(name) or {})
         self._add_lists(doc, ("roles",), nested=True)
         self._words: dict[tuple[str, str], frozenset[str]] = {
@@ -205,6 +218,9 @@ def classify(
         if best.sub_event_type == SHELLING and air and not ground:
             # «قصف صاروخي من الطيران»: a missile from an aircraft is an air strike
             return AIR, best
+        if best.sub_event_type == ARRESTS and any(t.sub_event_type == ATTACK for t in strong):
+            # a raid in which people were killed is an attack (or a clash), not an arrest
+            return ATTACK, best
         return best.sub_event_type, best
     for t in weak:
         if t.sub_event_type in (None, SHELLING):
@@ -215,6 +231,9 @@ def classify(
         if t.sub_event_type is not None:
             return t.sub_event_type, t
     if strong:
+        if air and not ground:
+            # "killed by a drone", "an aerial attack": the killing was an air strike
+            return AIR, strong[0]
         return strong[0].sub_event_type, strong[0]
     return None, None
 

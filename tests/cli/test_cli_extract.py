@@ -86,3 +86,59 @@ def test_bad_dateline_and_missing_file_are_one_sentence(report: Path, capsys) ->
     code, _, err = run(capsys, "extract", "missing.txt", "--source", "S", "--published",
                        "2022-10-23T06:52+03:00")  # fmt: skip
     assert code == 2 and "cannot read the report" in err
+
+
+# --- many reports in one call --------------------------------------------------------------------
+OTHER = "Unidentified drones struck militia trucks in Albukamal on Saturday, the monitor said.\n"
+
+
+def test_several_files_and_a_folder_in_one_call(report: Path, tmp_path: Path, capsys) -> None:
+    day = tmp_path / "day"
+    day.mkdir()
+    (day / "b.txt").write_text(OTHER, encoding="utf-8")
+    (day / "notes.pdf").write_bytes(b"%PDF-1.4")  # not a report: a folder gives its text files
+    code, out, err = run(capsys, "extract", str(report), str(day), "--source", "Test Wire",
+                         "--published", "2022-10-23T06:52+03:00")  # fmt: skip
+    assert code == 0
+    locations = [f["properties"]["location"] for f in json.loads(out)["features"]]
+    assert len(locations) == 3 and any("Kamal" in x for x in locations)
+    assert "3 draft event(s) from 2 reports" in err
+
+
+def test_a_json_lines_stream_gives_each_report_its_outlet_and_dateline(
+    monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    import io
+
+    lines = [
+        {"text": REPORT, "source": "Wire A", "published": "2022-10-23T06:52+03:00"},
+        {"text": OTHER, "source": "Wire B", "published": "2023-03-13T10:00+03:00",
+         "url": "https://example.org/b"},
+    ]  # fmt: skip
+    stream = "\n".join(json.dumps(x) for x in lines) + "\n"
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(stream.encode())))
+    code, out, _ = run(capsys, "extract", "-")
+    assert code == 0
+    props = [f["properties"] for f in json.loads(out)["features"]]
+    kamal = next(p for p in props if "Kamal" in p["location"])
+    assert kamal["source"] == "Wire B" and kamal["event_date"].startswith("2023-03-11")
+    assert kamal["source_url"] == "https://example.org/b"
+    assert {p["source"].split("; ")[-1] for p in props} == {"Wire A", "Wire B"}
+
+
+def test_a_bad_line_of_the_stream_is_named_and_nothing_is_printed(
+    monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    import io
+
+    stream = (
+        json.dumps({"text": OTHER, "source": "Wire B", "published": "2023-03-13T10:00"})
+        + "\n"
+        + json.dumps({"text": OTHER, "source": "Wire C", "published": "last week"})
+        + "\n{not json\n"
+    )
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(stream.encode())))
+    code, out, err = run(capsys, "extract", "-")
+    assert code == 2 and out == ""
+    assert "line 2, field published: 'last week' is not a date and time" in err
+    assert "line 3: not a JSON object" in err

@@ -1,0 +1,448 @@
+"""Extraction of the kinds of sentence outlets write, each class in sentences written for this test.
+
+Every sentence here is our own paraphrase of a way real reports phrase an event (the reports
+themselves are never copied): the place inside the sentence against the province around it,
+several places in one clause, interceptions, denials, background paragraphs, relative days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from geo import schema as S
+from geo.extract import extract
+
+MONDAY = dt.datetime.fromisoformat("2023-03-13T10:00+03:00")  # a Monday
+
+OMAR = (35.15167, 40.57583)
+CONOCO = (35.33611, 40.30944)
+BUSAYRAH = (35.15618, 40.42716)
+MAYADIN = (35.01982, 40.45154)
+ALBUKAMAL = (34.45226, 40.91854)
+
+
+def km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    p1, p2 = math.radians(a[0]), math.radians(b[0])
+    dp, dl = p2 - p1, math.radians(b[1] - a[1])
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 12742.0 * math.asin(math.sqrt(h))
+
+
+def drafts(text: str, published: dt.datetime = MONDAY) -> list[dict]:
+    return extract(text, source="Test Wire", published=published).to_dict("records")
+
+
+def point(row: dict) -> tuple[float, float]:
+    return row[S.LATITUDE], row[S.LONGITUDE]
+
+
+# --- the place in the sentence beats the province around it -----------------------------------
+
+
+def test_a_named_site_with_no_preposition_before_it_is_the_place() -> None:
+    rows = drafts("Two rockets hit the Conoco gas field in the Deir ez-Zor province on Monday.")
+    assert len(rows) == 1
+    assert km(point(rows[0]), CONOCO) < 2
+    assert rows[0][S.GEO_PRECISION] == 1
+
+
+def test_the_province_after_the_site_frames_it_and_does_not_place_the_event() -> None:
+    rows = drafts(
+        "Local sources said the al-Omar oilfield in Deir ez-Zor was targeted with a drone today."
+    )
+    assert len(rows) == 1
+    assert km(point(rows[0]), OMAR) < 2
+
+
+def test_arabic_town_south_of_a_city_is_placed_at_the_town() -> None:
+    rows = drafts("سقطت قذيفتان صباح اليوم على بلدة البصيرة جنوب مدينة دير الزور شرقي سوريا.")
+    assert len(rows) == 1
+    assert km(point(rows[0]), BUSAYRAH) < 3
+    assert rows[0][S.GEO_PRECISION] in (1, 2)
+
+
+def test_a_village_read_as_a_namesake_far_away_yields_to_the_town_it_is_near() -> None:
+    # «العباس» is also a village in Iraq; the report puts it next to Albukamal
+    rows = drafts("استهدفت غارة جوية مواقع في قرية العباس بالقرب من مدينة البوكمال فجر اليوم.")
+    assert len(rows) == 1
+    assert km(point(rows[0]), ALBUKAMAL) < 25
+
+
+def test_a_river_or_a_country_is_never_the_place_of_an_event() -> None:
+    rows = drafts(
+        "A drone struck a pickup truck on the bank of the Euphrates River near Mayadin "
+        "in northeast Syria on Monday."
+    )
+    assert len(rows) == 1
+    assert km(point(rows[0]), MAYADIN) < 5
+
+
+# --- several places in one clause ---------------------------------------------------------------
+
+
+def test_two_towns_in_one_english_clause_are_two_events() -> None:
+    rows = drafts("Coalition jets struck militia posts in Mayadin and Albukamal on Sunday.")
+    assert sorted(round(km(point(r), MAYADIN)) < 5 for r in rows) == [False, True]
+    assert any(km(point(r), ALBUKAMAL) < 5 for r in rows)
+    assert {r[S.SUB_EVENT_TYPE] for r in rows} == {"Air/drone strike"}
+
+
+def test_the_two_towns_of_in_arabic_are_two_events() -> None:
+    rows = drafts("قصفت طائرات مجهولة مقرات للميليشيات في مدينتي الميادين والبوكمال فجر اليوم.")
+    assert len(rows) == 2
+    assert any(km(point(r), MAYADIN) < 5 for r in rows)
+    assert any(km(point(r), ALBUKAMAL) < 5 for r in rows)
+
+
+def test_a_governorate_summary_adds_to_the_event_told_in_detail() -> None:
+    rows = drafts(
+        "استهدفت طائرات مسيرة قاعدتين أمريكيتين في محافظتي دير الزور وحمص مساء الأحد. "
+        "وقالت مصادر محلية إن طائرة مسيرة استهدفت قاعدة حقل العمر النفطي مساء الأحد."
+    )
+    assert len(rows) == 1
+    assert km(point(rows[0]), OMAR) < 2
+
+
+# --- background and events told again --------------------------------------------------------
+
+
+def test_an_attack_counted_since_an_earlier_one_is_background() -> None:
+    rows = drafts(
+        "A rocket struck the Conoco gas field on Sunday. The attack on the field is the "
+        "fourth such strike since January, when drones hit Mayadin."
+    )
+    assert len(rows) == 1
+    assert km(point(rows[0]), CONOCO) < 2
+
+
+def test_an_event_of_an_earlier_month_is_history() -> None:
+    rows = drafts(
+        "A drone struck a car in Mayadin on Sunday. Two fighters were killed in a drone "
+        "strike in Albukamal in late January."
+    )
+    assert len(rows) == 1
+    assert km(point(rows[0]), MAYADIN) < 5
+
+
+def test_the_attack_told_again_is_the_same_event() -> None:
+    rows = drafts(
+        "An air strike hit militia trucks in Albukamal on Sunday, the monitor said. "
+        "The attack targeted a depot in the countryside of Albukamal, it added."
+    )
+    assert len(rows) == 1
+    assert rows[0][S.SUB_EVENT_TYPE] == "Air/drone strike"
+
+
+def test_a_caption_above_the_dateline_does_not_date_the_story() -> None:
+    text = (
+        "Drones were launched on Wednesday towards the field. / Agency\n"
+        "March 13, 2023\n\n"
+        "Rockets hit the Conoco gas field in Deir ez-Zor, local sources said.\n"
+    )
+    rows = drafts(text)
+    conoco = [r for r in rows if km(point(r), CONOCO) < 2]
+    assert conoco and all(str(r[S.EVENT_DATE])[:10] == "2023-03-13" for r in conoco)
+
+
+# --- shelling or air strike, by the agent --------------------------------------------------------
+
+
+def test_guns_fired_from_a_base_shell_the_villages_named_after() -> None:
+    rows = drafts(
+        "وفي وقت لاحق، قصفت القوات الأمريكية بالمدافع من قاعدتها في حقل العمر، قرية خشام."
+    )
+    assert len(rows) == 1
+    assert rows[0][S.SUB_EVENT_TYPE] == "Shelling/artillery/missile attack"
+    assert km(point(rows[0]), (35.30088, 40.28916)) < 5  # Khusham, not the base
+
+
+# --- interceptions, denials, claims ---------------------------------------------------------------
+
+
+def test_a_drone_shot_down_before_it_reached_the_base_is_disrupted_weapons_use() -> None:
+    rows = drafts(
+        "A drone was shot down before it reached the Conoco gas field on Sunday night, "
+        "local sources said."
+    )
+    assert len(rows) == 1
+    assert rows[0][S.SUB_EVENT_TYPE] == "Disrupted weapons use"
+
+
+def test_arabic_interception_is_disrupted_weapons_use() -> None:
+    rows = drafts("حاولت طائرة مسيرة استهداف حقل العمر النفطي مساء أمس وتم إسقاطها قبل وصولها.")
+    assert len(rows) == 1
+    assert rows[0][S.SUB_EVENT_TYPE] == "Disrupted weapons use"
+
+
+def test_who_denies_involvement_is_not_the_actor_and_the_event_stands() -> None:
+    rows = drafts(
+        "An air strike hit a militia depot in Albukamal on Sunday; Israel denied any involvement."
+    )
+    assert len(rows) == 1
+    assert "Israel" not in str(rows[0][S.ACTOR1])
+    rows = drafts("استهدفت غارة جوية مستودعا في البوكمال فجر اليوم، ونفت إسرائيل أي مسؤولية.")
+    assert len(rows) == 1
+    assert "Israel" not in str(rows[0][S.ACTOR1])
+
+
+def test_who_claims_the_attack_is_its_actor() -> None:
+    rows = drafts(
+        "Three rockets hit the Conoco gas field on Sunday evening. "
+        "The Islamic Resistance in Iraq claimed responsibility in a statement."
+    )
+    assert len(rows) == 1
+    assert rows[0][S.ACTOR1] == "Islamic Resistance in Iraq"
+
+
+# --- shelling or air strike, decided by the agent; raids with killings --------------------------
+
+
+def test_bombardment_by_an_army_is_shelling_and_by_aircraft_an_air_strike() -> None:
+    army = drafts("قصف الجيش التركي مواقع لقسد في ريف الرقة صباح اليوم.")
+    jets = drafts("قصفت طائرات حربية تركية مواقع لقسد في ريف الرقة صباح اليوم.")
+    assert [r[S.SUB_EVENT_TYPE] for r in army] == ["Shelling/artillery/missile attack"]
+    assert [r[S.SUB_EVENT_TYPE] for r in jets] == ["Air/drone strike"]
+
+
+def test_killed_by_a_drone_is_an_air_strike_by_the_drone_s_owner() -> None:
+    rows = drafts("Two fighters were killed by a Turkish drone near Qamishli on Sunday.")
+    assert len(rows) == 1
+    assert rows[0][S.SUB_EVENT_TYPE] == "Air/drone strike"
+    assert "Turkey" in rows[0][S.ACTOR1]
+
+
+def test_a_raid_that_killed_people_is_one_violent_event_not_an_arrest() -> None:
+    rows = drafts(
+        "قتل ثلاثة مدنيين في عملية إنزال جوي نفذتها قوات التحالف الدولي في بلدة البصيرة فجر اليوم. "
+        "وقالت مصادر محلية إن قوات التحالف الدولي نفذت عملية إنزال جوي على منزل في بلدة "
+        "البصيرة واعتقلت شخصين."
+    )
+    assert len(rows) == 1
+    assert rows[0][S.SUB_EVENT_TYPE] in ("Attack", "Armed clash")
+    assert km(point(rows[0]), BUSAYRAH) < 3
+
+
+def test_a_raid_with_only_arrests_is_arrests() -> None:
+    rows = drafts("Coalition forces raided a house in al-Busayrah on Sunday and detained two men.")
+    assert [r[S.SUB_EVENT_TYPE] for r in rows] == ["Arrests"]
+
+
+def test_where_a_victim_comes_from_does_not_place_the_killing() -> None:
+    rows = drafts(
+        "وقتل عنصر في قسد، المنحدر من بلدة الصور، إثر هجوم لخلايا داعش على حاجز في بلدة ذيبان "
+        "شرقي دير الزور مساء أمس."
+    )
+    assert len(rows) == 1
+    assert km(point(rows[0]), (35.01498, 40.51028)) < 5  # Dhiban, not al-Suwar
+    assert rows[0][S.ACTOR1] == "Islamic State (Syria)"
+
+
+def test_where_the_guns_stand_is_the_origin_and_where_they_hit_the_place() -> None:
+    rows = drafts(
+        "وأوضحت المصادر أن مدفعية التحالف الدولي في قاعدة حقل العمر قصفت مواقع للقوات الرديفة "
+        "للجيش السوري في بادية الميادين صباح اليوم."
+    )
+    assert len(rows) == 1
+    assert km(point(rows[0]), MAYADIN) < 15
+    assert rows[0][S.ACTOR1] == "Global Coalition Against Daesh"
+    assert km((rows[0][S.ORIGIN_LATITUDE], rows[0][S.ORIGIN_LONGITUDE]), OMAR) < 2
+
+
+def test_the_surrounding_area_of_a_named_site_is_at_the_site() -> None:
+    rows = drafts(
+        "Sources said on Saturday that rocket fire targeted the surrounding Green Village area "
+        "inside the oilfield."
+    )
+    assert len(rows) == 1
+    assert km(point(rows[0]), OMAR) < 3
+    assert str(rows[0][S.EVENT_DATE])[:10] == "2023-03-11"  # the Saturday before the dateline
+
+
+# --- more of the same classes, as the development reports showed them ---------------------------
+
+
+def test_what_a_monitor_had_reported_before_is_background() -> None:
+    rows = drafts(
+        "قصفت طائرة مسيرة مجهولة موقعا في مدينة الميادين مساء الأحد. "
+        "وكان المرصد السوري قد أفاد في وقت سابق بسقوط صواريخ على بلدة البصيرة."
+    )
+    assert len(rows) == 1
+    assert km(point(rows[0]), MAYADIN) < 5
+
+
+def test_last_week_and_last_month_are_history() -> None:
+    rows = drafts(
+        "Two drones struck the Conoco gas field on Sunday. Last week, rockets fell on "
+        "Albukamal. Last month, jets bombed Mayadin."
+    )
+    assert len(rows) == 1
+    assert km(point(rows[0]), CONOCO) < 2
+
+
+def test_a_photo_caption_is_not_an_event() -> None:
+    text = (
+        "Debris of a drone shot down near the Conoco gas field, January 4, 2022. (Reuters)\n\n"
+        "A drone struck Mayadin on Sunday, local sources said.\n"
+    )
+    rows = drafts(text)
+    assert len(rows) == 1
+    assert km(point(rows[0]), MAYADIN) < 5
+
+
+def test_an_attack_on_a_military_post_is_a_clash_even_with_its_holder_unnamed() -> None:
+    rows = drafts("هاجم مسلحون مجهولون نقطة عسكرية في بلدة ذيبان شرقي دير الزور فجر اليوم.")
+    assert [r[S.SUB_EVENT_TYPE] for r in rows] == ["Armed clash"]
+
+
+def test_blasts_caused_by_a_strike_are_the_strike() -> None:
+    rows = drafts("دوت انفجارات في مدينة البوكمال نتيجة قصف بطائرة مسيرة مجهولة مساء اليوم.")
+    assert [r[S.SUB_EVENT_TYPE] for r in rows] == ["Air/drone strike"]
+    assert km(point(rows[0]), ALBUKAMAL) < 5
+
+
+def test_another_strike_at_the_same_time_elsewhere_is_a_second_event() -> None:
+    rows = drafts(
+        "قصفت طائرة مجهولة مواقع قرب مدينة البوكمال مساء اليوم، بالتزامن مع قصف آخر في مدينة "
+        "الميادين."
+    )
+    assert len(rows) == 2
+    assert any(km(point(r), MAYADIN) < 5 for r in rows)
+
+
+def test_a_town_struck_by_name_with_no_preposition_is_the_place() -> None:
+    rows = drafts("انفجارات عنيفة هزت البوكمال مساء اليوم إثر غارات جوية مجهولة.")
+    assert len(rows) == 1
+    assert km(point(rows[0]), ALBUKAMAL) < 5
+
+
+def test_a_place_first_given_when_the_strike_is_told_again_places_it() -> None:
+    rows = drafts(
+        "Jets carried out air strikes overnight on militia depots, officials said on Sunday. "
+        "A militia said its headquarters in the border town of Albukamal had been struck "
+        "and two of its fighters killed."
+    )
+    assert len(rows) == 1
+    assert rows[0][S.SUB_EVENT_TYPE] == "Air/drone strike"
+    assert km(point(rows[0]), ALBUKAMAL) < 5
+
+
+def test_the_syrian_town_of_x_is_x_not_a_town_spelt_like_syrian() -> None:
+    rows = drafts("Unidentified jets hit militia trucks in the Syrian town of Albukamal on Sunday.")
+    assert len(rows) == 1
+    assert km(point(rows[0]), ALBUKAMAL) < 5
+
+
+def test_an_outlet_naming_the_group_with_its_abbreviation_is_only_the_speaker() -> None:
+    rows = drafts(
+        "The Syrian Democratic Forces (SDF) said the al-Omar oilfield was targeted with a drone "
+        "on Sunday."
+    )
+    assert len(rows) == 1
+    assert "Syrian Democratic Forces" not in str(rows[0][S.ACTOR1])
+
+
+def test_the_drone_attack_named_again_in_a_statement_is_not_a_new_event() -> None:
+    rows = drafts(
+        "A drone struck the Conoco gas field late on Saturday. On Sunday, a militia said the "
+        "drone attack on the Conoco gas field was a warning."
+    )
+    assert len(rows) == 1
+    assert str(rows[0][S.EVENT_DATE])[:10] == "2023-03-11"
+
+
+def test_the_province_of_x_is_the_governorate_and_folds_into_the_detail() -> None:
+    rows = drafts(
+        "Clashes between the SDF and tribal fighters erupted on Sunday in the eastern province "
+        "of Deir az-Zour. Sources said the clashes broke out as the SDF tried to enter the "
+        "town of Dhiban."
+    )
+    assert len(rows) == 1
+    assert km(point(rows[0]), (35.01498, 40.51028)) < 5
+
+
+def test_a_drone_attack_and_its_interception_at_one_base_are_one_event() -> None:
+    rows = drafts(
+        "Two drones attacked the Conoco gas field early on Sunday. Air defences shot down one "
+        "of the drones over the Conoco gas field, the coalition said."
+    )
+    assert len(rows) == 1
+
+
+def test_weapon_words_inside_a_system_s_name_make_no_event() -> None:
+    rows = drafts(
+        "Two drones were shot down on Sunday by the Counter Rocket, Artillery, and Mortar system "
+        "at the Conoco gas field."
+    )
+    assert [r[S.SUB_EVENT_TYPE] for r in rows] == ["Disrupted weapons use"]
+
+
+def test_what_came_a_day_before_is_dated_the_day_before() -> None:
+    rows = drafts(
+        "The attack came a mere day after two drones were shot down near the Conoco gas field."
+    )
+    assert [str(r[S.EVENT_DATE])[:10] for r in rows] == ["2023-03-12"]
+
+
+def test_a_country_s_province_is_the_province() -> None:
+    rows = drafts(
+        "An oilfield in Syria's Deir ez-Zor was targeted with drone attacks on Sunday. "
+        "Sources said the al-Omar oilfield was struck by a drone on Sunday."
+    )
+    assert len(rows) == 1
+    assert km(point(rows[0]), OMAR) < 2
+
+
+def test_a_drone_sent_at_a_us_base_by_no_one_named_is_an_armed_group_s() -> None:
+    rows = drafts("A suicide drone targeted the US base at the al-Omar oil field on Sunday night.")
+    assert len(rows) == 1
+    assert rows[0][S.ACTOR1] == "Unidentified Armed Group (Syria)"
+
+
+def test_a_reply_by_the_attacked_forces_does_not_become_the_attack_s_doer() -> None:
+    rows = drafts(
+        "تعرضت القاعدة الأمريكية في حقل العمر النفطي للقصف صباح اليوم، فيما ردت قوات التحالف "
+        "الدولي عبر قصف مواقع للقوات الرديفة للجيش السوري."
+    )
+    omar = [r for r in rows if km(point(r), OMAR) < 3]
+    assert len(omar) == 1
+    assert "Coalition" not in str(omar[0][S.ACTOR1])
+
+
+def test_rockets_carried_by_trucks_are_cargo_not_a_rocket_attack() -> None:
+    rows = drafts(
+        "An air strike hit a convoy in Albukamal on Sunday. Sources said trucks carrying rockets "
+        "were destroyed in the attack."
+    )
+    assert [r[S.SUB_EVENT_TYPE] for r in rows] == ["Air/drone strike"]
+
+
+def test_two_objects_each_with_its_place_are_two_events() -> None:
+    rows = drafts(
+        "قصف الجيش التركي مواقع لقسد في ريف الرقة ومواقع لقوات النظام السوري في ريف إدلب صباح اليوم."
+    )
+    assert len(rows) == 2
+    assert len({r[S.LOCATION] for r in rows}) == 2
+
+
+def test_a_place_targeted_takes_the_kind_of_attack_the_next_sentence_tells() -> None:
+    rows = drafts(
+        "The Conoco gas field was targeted by militants early on Sunday. "
+        "A source said two drones loaded with explosives attacked it."
+    )
+    assert [r[S.SUB_EVENT_TYPE] for r in rows] == ["Air/drone strike"]
+    assert km(point(rows[0]), CONOCO) < 2
+
+
+def test_a_site_owned_by_a_country_is_the_site_not_its_province() -> None:
+    rows = drafts("Air defences at Syria's Conoco gas field shot down a drone on Sunday.")
+    assert len(rows) == 1
+    assert km(point(rows[0]), CONOCO) < 2
+
+
+def test_the_prison_is_a_building_not_a_village_named_prison() -> None:
+    rows = drafts(
+        "هاجمت خلايا داعش سجن غويران في مدينة الحسكة مساء أمس. وحاول المهاجمون تفجير سيارة "
+        "مفخخة أمام باب السجن."
+    )
+    assert all(km(point(r), (36.50237, 40.74772)) < 10 for r in rows)
