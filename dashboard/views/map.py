@@ -1,8 +1,9 @@
 """Map page: the filtered events on the map, details of a clicked event, timeline and play control.
 
 The base map is built once per visit of the page (its view, tiles, outlines and draw tools never
-change while the page is open) and the events go to streamlit-folium as feature groups, so a
-filter change redraws the markers without reloading the map or losing its zoom.
+change while the page is open). Every kept event is drawn as a point (:mod:`dashboard.points`):
+the browser fetches the points once per store revision and each filter change sends only which
+of them the filter kept, so the map redraws without reloading or losing its zoom.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import streamlit as st
 from shapely.geometry import shape
 from streamlit_folium import st_folium
 
-from dashboard import assets, data, mapview, sidebar, state, timeline
+from dashboard import assets, data, mapview, overlays, points, sidebar, state, timeline
 from geo import schema as S
 from geo import settings
 from geo.query import Filters, apply
@@ -72,6 +73,10 @@ def _on_brush() -> None:
         st.session_state["play_on"] = False
 
 
+def _directed(events) -> int:
+    return int(events[S.ORIGIN_LATITUDE].notna().sum())
+
+
 def _toggle_play() -> None:
     st.session_state["play_on"] = not st.session_state.get("play_on", False)
     st.session_state["play_idx"] = 0
@@ -113,9 +118,10 @@ with head:
         label += f" · playing {period} of {current[0]} ({idx + 1}/{len(play_steps)})"
     st.markdown(label)
 with controls:
-    c1, c2 = st.columns(2)
-    heat = c1.toggle("Heat map", key="heat_on")
-    c2.button(
+    c1, c2, c3 = st.columns([1, 1, 2])
+    density = c1.toggle("Density", key="density_on", help="Events counted in small squares")
+    heat = c2.toggle("Heat map", key="heat_on")
+    c3.button(
         "■ Stop" if playing else "▶ Play through time",
         on_click=_toggle_play,
         disabled=not play_steps,
@@ -139,18 +145,34 @@ with map_col:
         # Tiles draw their own borders; without them, the country borders are the only guide.
         borders_url=assets.borders_url(base_path=base_path) if settings.TILES == "none" else None,
     )
-    # Markers while few events are in view, counted squares when many (the browser never gets
-    # more than a few thousand of either), for the view the browser last reported.
-    index = data.index()
+    base.add_child(points.PointsScript(points.script_url(base_path=base_path)))
+    # Every kept event is a point: the browser has the points of this store revision (fetched
+    # once) and gets the server's filter as a bitset at each rerun.
+    snap = data.snapshot()
+    index = snap.index
     on_map = filters.with_(date_from=current[0], date_to=current[1]) if playing else filters
-    groups = mapview.view_layers(
-        index.events,
-        sidebar.current_view() or st.session_state[VIEW0_KEY],
-        keep=index.mask(on_map),
-        index=index,
-        heat=heat,
-        texts=data.event_texts(),
-    )
+    keep = index.mask(on_map)
+    drawn = data.points(snap)
+    clicked = st.session_state.get("selected_at")
+    popup_html = points.popup_at(index.events, keep, clicked) if clicked else None
+    groups = [
+        points.points_layer(
+            points.publish(drawn, base_path=base_path),
+            drawn,
+            keep,
+            popup=(clicked[0], clicked[1], popup_html) if popup_html else None,
+        )
+    ]
+    view = sidebar.current_view() or st.session_state[VIEW0_KEY]
+    if density or heat:
+        cells = overlays.view_cells(index.events, view, keep=keep, index=index)
+        if density:
+            groups.append(overlays.density_layer(cells))
+        if heat:
+            groups.append(overlays.heat_layer(cells))
+    arrows = overlays.arrows_layer(shown) if _directed(shown) <= mapview.ARROWS_MAX else None
+    if arrows is not None:
+        groups.append(arrows)
     assets.localise(base, *groups, base_path=base_path)
     st_folium(
         base,
@@ -162,7 +184,7 @@ with map_col:
         returned_objects=RETURNED,
         on_change=partial(_on_map_change, map_key),
     )
-    directed = int(shown[S.ORIGIN_LATITUDE].notna().sum())
+    directed = _directed(shown)
     if directed > mapview.ARROWS_MAX:
         st.caption(
             f"{directed:,} events carry a direction of fire: arrows are drawn for "
