@@ -21,7 +21,7 @@ from typing import ClassVar
 
 import numpy as np
 import pandas as pd
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
@@ -60,8 +60,19 @@ def _prune(folder: Path, *, keep: Path) -> None:
         path.unlink(missing_ok=True)
 
 
+POINTS_CSS = """
+<style>
+.cm-legend-title { font-weight: 600; }
+.cm-legend-row { margin-left: 20px; font-size: 12px; line-height: 1.5; }
+.cm-popup .cm-here { margin-bottom: 4px; }
+hr.cm-sep { margin: 6px 0; border: 0; border-top: 1px solid #d5dbe0; }
+</style>
+"""
+
+
 class PointsScript(JSCSSMixin, MacroElement):
-    """Loads the points layer's code with the base map (streamlit-folium loads scripts once)."""
+    """Loads the points layer's code and styles with the base map (streamlit-folium loads a
+    map's scripts once, when it first mounts)."""
 
     _template = Template("{% macro script(this, kwargs) %}{% endmacro %}")
     default_js: ClassVar[list[tuple[str, str]]] = []
@@ -70,6 +81,10 @@ class PointsScript(JSCSSMixin, MacroElement):
         super().__init__()
         self._name = "PointsScript"
         self.default_js = [("conflictmap_points", url)]
+
+    def render(self, **kwargs: object) -> None:
+        self.get_root().header.add_child(Element(POINTS_CSS), name="conflictmap_points_css")
+        super().render(**kwargs)
 
 
 class PointsUpdate(MacroElement):
@@ -122,9 +137,17 @@ def points_layer(
     import folium
 
     update = PointsUpdate(url, points, keep, popup=popup)
-    group = folium.FeatureGroup(name=f"&#9679; Events ({update.kept:,})", overlay=True)
+    group = folium.FeatureGroup(name=legend(points.type_counts(keep), update.kept), overlay=True)
     update.add_to(group)
     return group
+
+
+def legend(counts: dict[str, int], total: int) -> str:
+    """The layer's name in the layer control: the count, then each type's colour and count."""
+    lines = "".join(
+        f'<div class="cm-legend-row">{mapview.layer_name(t, n)}</div>' for t, n in counts.items()
+    )
+    return f'<span class="cm-legend-title">Events ({total:,})</span>{lines}'
 
 
 def popup_at(events: pd.DataFrame, keep: np.ndarray, at: tuple[float, float]) -> str | None:

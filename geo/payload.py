@@ -47,12 +47,19 @@ class Points:
     """The encoded points of one frame and how they map back to it.
 
     ``order[i]`` is the frame row of point ``i``: the bitset of :func:`encode_keep` is indexed by
-    points, not by rows. ``token`` names the content (a hash), for file names and caches.
+    points, not by rows. ``types[i]`` is its type code (a position in :data:`TYPES`). ``token``
+    names the content (a hash), for file names and caches.
     """
 
     data: bytes
     order: np.ndarray
+    types: np.ndarray
     token: str
+
+    def type_counts(self, keep: np.ndarray) -> dict[str, int]:
+        """How many points of each type ``keep`` (over the frame's rows) keeps, types with none left out."""
+        counts = np.bincount(self.types[keep[self.order]], minlength=len(TYPES))
+        return {t: int(c) for t, c in zip(TYPES, counts, strict=True) if c}
 
     def __len__(self) -> int:
         return len(self.order)
@@ -101,7 +108,9 @@ def encode_points(events: pd.DataFrame, index: EventIndex | None = None) -> Poin
         size_classes(fatalities[order]).tobytes(),
     ]
     data = b"".join(parts)
-    return Points(data=data, order=order, token=hashlib.sha1(data).hexdigest()[:16])
+    return Points(
+        data=data, order=order, types=types[order], token=hashlib.sha1(data).hexdigest()[:16]
+    )
 
 
 def _quantised(values: np.ndarray, offset: float) -> np.ndarray:

@@ -111,14 +111,14 @@ if playing:
     current = (start, timeline.step_end(start, period))
     shown = apply(filtered, Filters(date_from=current[0], date_to=current[1]))
 
-head, controls = st.columns([3, 2])
+head, controls = st.columns([2, 3])
 with head:
     label = f"**{len(shown):,}** events on the map"
     if playing:
         label += f" · playing {period} of {current[0]} ({idx + 1}/{len(play_steps)})"
     st.markdown(label)
 with controls:
-    c1, c2, c3 = st.columns([1, 1, 2])
+    c1, c2, c3 = st.columns([1.1, 1.2, 1.7])
     density = c1.toggle("Density", key="density_on", help="Events counted in small squares")
     heat = c2.toggle("Heat map", key="heat_on")
     c3.button(

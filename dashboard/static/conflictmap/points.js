@@ -143,12 +143,12 @@
       return out;
     },
 
-    // The container pixel of point i (tests click it).
-    pixelOf: function (i) {
-      var p = this._points, map = this._map;
-      var latlng = L.latLng(p.lat[i] / p.header.scale - 90, p.lon[i] / p.header.scale - 180);
-      var pt = map.latLngToContainerPoint(latlng);
-      return [pt.x, pt.y];
+    // [[x, y, i], ...]: where the drawn points are in the map's container (tests click them).
+    drawnPixels: function () {
+      var g = this._grid, out = [];
+      if (!g) { return out; }
+      for (var j = 0; j < g.ids.length; j++) { out.push([g.xs[j], g.ys[j], g.ids[j]]); }
+      return out;
     },
 
     _redraw: function () {
