@@ -73,12 +73,14 @@
       this._keep = null;
       this._colours = [];
       // What tests and benchmarks read: the file shown, points kept and drawn, redraws done.
-      this.state = {url: null, n: 0, kept: 0, drawn: 0, token: null, draws: 0, error: null};
+      // drawMs: the last redraw's time; updateMs: from the filter's arrival to its points drawn.
+      this.state = {url: null, n: 0, kept: 0, drawn: 0, token: null, draws: 0, error: null,
+                    drawMs: 0, updateMs: 0};
     },
 
     // spec: {url, keep (base64 of the deflated bitset), token, colours, popup: {lat, lng, html}}
     update: function (spec) {
-      var seq = ++this._seq, self = this;
+      var seq = ++this._seq, self = this, arrived = performance.now();
       this._colours = spec.colours.map(parseColour);
       this._popupReply = spec.popup || null;
       this._fillPopup();
@@ -100,6 +102,7 @@
           self.state.token = spec.token;
           self.state.n = got[0].n;
           self._redraw();
+          self.state.updateMs = performance.now() - arrived;
         })
         .catch(function (err) { self.state.error = String(err); });
     },
@@ -154,6 +157,7 @@
     _redraw: function () {
       var map = this._map, p = this._points, keep = this._keep;
       if (!map || !this._canvas || !p || !keep) { return; }
+      var began = performance.now();
       var size = map.getSize(), dpr = window.devicePixelRatio || 1;
       var W = Math.max(1, Math.round(size.x * dpr)), H = Math.max(1, Math.round(size.y * dpr));
       var canvas = this._canvas;
@@ -207,6 +211,7 @@
       this.state.kept = total;
       this.state.drawn = drawnCount;
       this.state.draws += 1;
+      this.state.drawMs = performance.now() - began;
       this._buildGrid(xs.subarray(0, drawnCount), ys.subarray(0, drawnCount),
                       ids.subarray(0, drawnCount), ncx, ncy);
     },
