@@ -244,14 +244,14 @@ class Figures:
     peak_mb: float | None = None
     failed: str = ""
 
-    draw_ms: dict[str, list[float]] = field(default_factory=dict)
+    draw_ms: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
 
     def add(self, step: str, seconds: float, received: int, probe: Probe | None = None) -> None:
         self.times.setdefault(step, []).append(seconds)
         self.sent.setdefault(step, []).append(received)
         last = getattr(probe, "last", None)
         if last:  # the points layer's own account of the browser's part
-            self.draw_ms.setdefault(step, []).append(last["updateMs"])
+            self.draw_ms.setdefault(step, []).append((last["updateMs"], last["drawMs"]))
 
 
 def memory_mb(pid: int) -> tuple[float, float]:
@@ -318,7 +318,9 @@ def report(rows: list[Figures], repeat: int) -> None:
         )
         if f.draw_ms:
             parts = ", ".join(
-                f"{step} {statistics.median(ms):.0f} ms" for step, ms in f.draw_ms.items()
+                f"{step} {statistics.median(u for u, _ in ms):.0f} ms "
+                f"(drawing {statistics.median(d for _, d in ms):.0f} ms)"
+                for step, ms in f.draw_ms.items()
             )
             print(f"{'':>9} {'':<12} in the browser, bitset arrived to points drawn: {parts}")
         if f.cold is not None:

@@ -32,7 +32,7 @@ layer = pdk.Layer(
     get_position=[S.LONGITUDE, S.LATITUDE],
     get_fill_color=["r", "g", "b"],
     get_radius="radius",
-    radius_units="pixels",
+    radius_units="'pixels'",  # a literal: pydeck reads a bare string as an expression
     pickable=True,
 )
 view = pdk.ViewState(

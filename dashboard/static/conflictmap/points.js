@@ -67,6 +67,7 @@
     initialize: function (options) {
       L.setOptions(this, options);
       this._seq = 0;
+      this._drawnSeq = 0;
       this._points = null;
       this._pointsUrl = null;
       this._loading = null;
@@ -101,23 +102,28 @@
           self.state.url = spec.url;
           self.state.token = spec.token;
           self.state.n = got[0].n;
+          self._drawnSeq = seq;
           self._redraw();
           self.state.updateMs = performance.now() - arrived;
         })
         .catch(function (err) { self.state.error = String(err); });
     },
 
+    // streamlit-folium replaces the feature group holding this layer at every rerun: the canvas
+    // is kept across, so that its points stay on screen until the new filter is drawn.
     onAdd: function (map) {
       if (!map.getPane(this.options.pane)) {
         map.createPane(this.options.pane).style.zIndex = 450; // above squares, below popups
       }
-      this._canvas = L.DomUtil.create("canvas", "cm-points leaflet-zoom-hide");
-      this._canvas.style.pointerEvents = "none";
+      if (!this._canvas) {
+        this._canvas = L.DomUtil.create("canvas", "cm-points leaflet-zoom-hide");
+        this._canvas.style.pointerEvents = "none";
+      }
       this.getPane().appendChild(this._canvas);
       map.on("moveend zoomend resize viewreset", this._redraw, this);
       map.on("click", this._onClick, this);
       map.on("mousemove", this._onMove, this);
-      this._redraw();
+      if (this._drawnSeq === this._seq) { this._redraw(); } // else the update draws, once
     },
 
     onRemove: function (map) {
@@ -125,8 +131,6 @@
       map.off("click", this._onClick, this);
       map.off("mousemove", this._onMove, this);
       L.DomUtil.remove(this._canvas);
-      this._canvas = null;
-      this._grid = null;
     },
 
     isKept: function (i) {
@@ -156,7 +160,7 @@
 
     _redraw: function () {
       var map = this._map, p = this._points, keep = this._keep;
-      if (!map || !this._canvas || !p || !keep) { return; }
+      if (!map || !this._canvas || !this._canvas.parentNode || !p || !keep) { return; }
       var began = performance.now();
       var size = map.getSize(), dpr = window.devicePixelRatio || 1;
       var W = Math.max(1, Math.round(size.x * dpr)), H = Math.max(1, Math.round(size.y * dpr));
