@@ -13,9 +13,10 @@ Debian's chromium (Playwright) opens each app. Measured, ``--repeat`` times each
 
 - first map: from opening the page until the map shows the events, with the server already
   holding the store (a warm-up visit loads it first; its time is printed as "cold");
-- filter changes, as an analyst makes them in the sidebar: pick one event type ("type"), set
-  the dates to one month ("month": From, then To; the time is the To step's, the month's bytes
-  both steps'), then "Clear filters" ("clear"); from the action until the map shows the result;
+- filter changes, as an analyst makes them in the sidebar: pick one event type ("type": timed
+  from the Enter that chooses it), set the dates to one month ("month": From, then To; the time
+  is the To step's, the month's bytes both steps'), then "Clear filters" ("clear"); from the
+  action until the map shows the result;
 - bytes to the browser per change: websocket frames and HTTP bodies received in that time;
 - server memory (resident set, and its peak) after the runs.
 
@@ -194,8 +195,13 @@ class Tab:
         self.page.goto(self.url)
         return self._wait(start, FIRST_TIMEOUT), self.received
 
-    def change(self, action: Callable[[], None]) -> tuple[float, int]:
+    def change(
+        self, action: Callable[[], None], prepare: Callable[[], None] | None = None
+    ) -> tuple[float, int]:
+        """Seconds from ``action`` (after an untimed ``prepare``) to the map showing its result."""
         self._settle()
+        if prepare is not None:
+            prepare()
         self.probe.mark()
         self.received = 0
         start = time.perf_counter()
@@ -213,9 +219,13 @@ class Tab:
         self.context.close()
 
 
-def pick_type(page) -> None:
+def type_in_type(page) -> None:
+    """Open the event type list and type a name: nothing is chosen until Enter."""
     page.get_by_role("combobox", name="Event type", exact=True).click()
     page.keyboard.type(EVENT_TYPE)
+
+
+def choose_type(page) -> None:
     page.keyboard.press("Enter")
     page.keyboard.press("Escape")
 
@@ -277,7 +287,10 @@ def measure(app: str, store: Path, n: int, *, repeat: int) -> Figures:
                 figures.first.append(seconds)
                 figures.first_bytes.append(received)
                 page = tab.page
-                figures.add("type", *tab.change(lambda page=page: pick_type(page)), tab.probe)
+                timed = tab.change(
+                    lambda page=page: choose_type(page), lambda page=page: type_in_type(page)
+                )
+                figures.add("type", *timed, tab.probe)
                 _, from_bytes = tab.change(lambda page=page: set_date(page, "From", MONTH[0]))
                 seconds, received = tab.change(lambda page=page: set_date(page, "To", MONTH[1]))
                 figures.add("month", seconds, received + from_bytes, tab.probe)

@@ -571,18 +571,15 @@ MAP_CSS = f"""
 
 
 class PluginAssets(JSCSSMixin, MacroElement):
-    """The plugins that event layers may use, loaded with the base map.
+    """The plugins that the dashboard's layers may use, loaded with the base map.
 
     streamlit-folium loads JavaScript only when the map first mounts; a heat map or clusters that
     arrive later with the event layers would find their plugin missing.
     """
 
     _template = Template("{% macro script(this, kwargs) %}{% endmacro %}")
-    default_js: ClassVar[list[tuple[str, str]]] = [
-        *folium.plugins.MarkerCluster.default_js,
-        *folium.plugins.HeatMap.default_js,
-    ]
-    default_css: ClassVar[list[tuple[str, str]]] = list(folium.plugins.MarkerCluster.default_css)
+    # The dashboard's map draws its events as points (dashboard/points.py): no clusters.
+    default_js: ClassVar[list[tuple[str, str]]] = list(folium.plugins.HeatMap.default_js)
 
     def __init__(self) -> None:
         super().__init__()

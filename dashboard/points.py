@@ -13,6 +13,7 @@ with the base map by :class:`PointsScript`.
 
 from __future__ import annotations
 
+import gzip
 import os
 import tempfile
 import zlib
@@ -41,21 +42,25 @@ def script_url(*, base_path: str = "") -> str:
 
 
 def publish(points: payload.Points, *, base_path: str = "", folder: Path = CACHE_DIR) -> str:
-    """Write ``points`` for the browser (once per content) and return the URL it is served at."""
-    name = f"points-{points.token}.bin"
+    """Write ``points`` for the browser (once per content) and return the URL it is served at.
+
+    The file is gzipped here, once: served as ``application/gzip``, the server sends it as it
+    is instead of compressing ten megabytes again for every browser; the browser inflates it.
+    """
+    name = f"points-{points.token}.bin.gz"
     target = folder / name
     if not target.exists():
         folder.mkdir(parents=True, exist_ok=True)
         # Written aside and renamed: a browser never reads half a file.
         with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".part") as out:
-            out.write(points.data)
+            out.write(gzip.compress(points.data, compresslevel=6, mtime=0))
         os.replace(out.name, target)
         _prune(folder, keep=target)
     return assets.app_static_url(f"cache/{name}", base_path=base_path)
 
 
 def _prune(folder: Path, *, keep: Path) -> None:
-    old = sorted(folder.glob("points-*.bin"), key=lambda p: p.stat().st_mtime, reverse=True)
+    old = sorted(folder.glob("points-*.bin.gz"), key=lambda p: p.stat().st_mtime, reverse=True)
     for path in [p for p in old if p != keep][KEEP_FILES - 1 :]:
         path.unlink(missing_ok=True)
 

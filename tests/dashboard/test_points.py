@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 
 import numpy as np
@@ -28,18 +29,16 @@ def test_the_points_are_written_once_under_a_name_that_changes_with_them(tmp_pat
     events = _events()
     first = payload.encode_points(events)
     url = points.publish(first, folder=tmp_path)
-    assert url == f"/app/static/cache/points-{first.token}.bin"
-    written = tmp_path / f"points-{first.token}.bin"
-    assert written.read_bytes() == first.data
+    assert url == f"/app/static/cache/points-{first.token}.bin.gz"
+    written = tmp_path / f"points-{first.token}.bin.gz"
+    assert gzip.decompress(written.read_bytes()) == first.data
     stamp = written.stat().st_mtime_ns
     assert points.publish(first, folder=tmp_path) == url
     assert written.stat().st_mtime_ns == stamp, "an unchanged revision is not written again"
     moved = events.copy()
     moved.loc[moved.index[-1], S.LATITUDE] = 36.3
     assert points.publish(payload.encode_points(moved), folder=tmp_path) != url
-    assert (
-        points.publish(first, base_path="/cm/") == f"/cm/app/static/cache/points-{first.token}.bin"
-    )
+    assert points.publish(first, base_path="/cm/", folder=tmp_path) == f"/cm{url}"
 
 
 def test_a_click_on_a_crowded_place_lists_its_first_events_escaped() -> None:

@@ -1,6 +1,6 @@
 // Every event as a point on a canvas inside the Leaflet map (conflictmap's own code).
 //
-// The points arrive once per store revision as a binary file (geo/payload.py describes it):
+// The points arrive once per store revision as a gzipped binary file (geo/payload.py describes it):
 // quantised coordinates, an event-type code and a fatality class per point. A filter change
 // brings only which points the server's filter kept (a deflated bitset), so redrawing needs no
 // new download. The layer is one object per map frame (window.cmPoints), kept across the
@@ -50,9 +50,10 @@
     return out;
   }
 
-  function inflate(bytes) {
-    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
-    return new Response(stream).arrayBuffer().then(function (b) { return new Uint8Array(b); });
+  // format: "deflate" (zlib: the bitsets) or "gzip" (the points file).
+  function inflate(bytes, format) {
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream(format));
+    return new Response(stream).arrayBuffer();
   }
 
   function escapeText(text) {
@@ -92,9 +93,13 @@
             if (!r.ok) { throw new Error("the map's points did not load (" + r.status + ")"); }
             return r.arrayBuffer();
           })
+          .then(function (gz) { return inflate(gz, "gzip"); })
           .then(parsePoints);
       }
-      Promise.all([this._loading, inflate(base64Bytes(spec.keep))])
+      var keep = inflate(base64Bytes(spec.keep), "deflate").then(function (b) {
+        return new Uint8Array(b);
+      });
+      Promise.all([this._loading, keep])
         .then(function (got) {
           if (seq !== self._seq) { return; } // a newer filter arrived meanwhile
           self._points = got[0];
