@@ -61,10 +61,11 @@ def heat_layer(cells: pd.DataFrame) -> folium.FeatureGroup:
 
 def arrows_layer(shown: pd.DataFrame) -> folium.FeatureGroup | None:
     """Directions of fire of the shown events, while there are :data:`mapview.ARROWS_MAX` or fewer."""
-    directed = shown.loc[shown[S.ORIGIN_LATITUDE].notna() & shown[S.ORIGIN_LONGITUDE].notna()]
-    if not 0 < len(directed) <= mapview.ARROWS_MAX:
+    directed = (shown[S.ORIGIN_LATITUDE].notna() & shown[S.ORIGIN_LONGITUDE].notna()).to_numpy()
+    # Counted before anything is copied: a million shown events may carry thousands.
+    if not 0 < int(directed.sum()) <= mapview.ARROWS_MAX:
         return None
-    arrows = mapview.DirectionArrows(directed)
+    arrows = mapview.DirectionArrows(shown.loc[directed])
     group = folium.FeatureGroup(name=f"&#10140; Direction of fire ({arrows.count:,})")
     arrows.add_to(group)
     return group

@@ -73,10 +73,6 @@ def _on_brush() -> None:
         st.session_state["play_on"] = False
 
 
-def _directed(events) -> int:
-    return int(events[S.ORIGIN_LATITUDE].notna().sum())
-
-
 def _toggle_play() -> None:
     st.session_state["play_on"] = not st.session_state.get("play_on", False)
     st.session_state["play_idx"] = 0
@@ -170,7 +166,7 @@ with map_col:
             groups.append(overlays.density_layer(cells))
         if heat:
             groups.append(overlays.heat_layer(cells))
-    arrows = overlays.arrows_layer(shown) if _directed(shown) <= mapview.ARROWS_MAX else None
+    arrows = overlays.arrows_layer(shown)
     if arrows is not None:
         groups.append(arrows)
     assets.localise(base, *groups, base_path=base_path)
@@ -184,7 +180,7 @@ with map_col:
         returned_objects=RETURNED,
         on_change=partial(_on_map_change, map_key),
     )
-    directed = _directed(shown)
+    directed = int(shown[S.ORIGIN_LATITUDE].notna().sum())
     if directed > mapview.ARROWS_MAX:
         st.caption(
             f"{directed:,} events carry a direction of fire: arrows are drawn for "

@@ -8,7 +8,9 @@ screenshot goes to artifacts/.
 
 from __future__ import annotations
 
+import gzip
 import time
+import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from urllib.parse import urlparse
@@ -133,6 +135,18 @@ def test_every_event_is_a_drawn_point_and_the_filter_is_the_servers(page, events
         "the points are fetched once; a filter change brings only the bitset"
     )
     assert _external(page.requests) == []
+
+
+def test_the_points_file_is_served_once_per_revision_with_an_etag(page, server, events) -> None:
+    url = _state(page)["url"]
+    assert url.startswith("/app/static/cache/points-")
+    with urllib.request.urlopen(server + url) as reply:
+        etag = reply.headers["ETag"]
+        body = reply.read()
+    assert etag
+    header_and_points = gzip.decompress(body)
+    assert header_and_points[:4] == b"CMP1"
+    assert len(header_and_points) < 10 * len(events) + 400, "ten bytes an event"
 
 
 def _page_point(page, x: float, y: float) -> tuple[float, float]:

@@ -125,14 +125,14 @@
         this._canvas.style.pointerEvents = "none";
       }
       this.getPane().appendChild(this._canvas);
-      map.on("moveend zoomend resize viewreset", this._redraw, this);
+      map.on("moveend resize viewreset", this._redraw, this); // moveend follows a zoom too
       map.on("click", this._onClick, this);
       map.on("mousemove", this._onMove, this);
       if (this._drawnSeq === this._seq) { this._redraw(); } // else the update draws, once
     },
 
     onRemove: function (map) {
-      map.off("moveend zoomend resize viewreset", this._redraw, this);
+      map.off("moveend resize viewreset", this._redraw, this);
       map.off("click", this._onClick, this);
       map.off("mousemove", this._onMove, this);
       L.DomUtil.remove(this._canvas);
