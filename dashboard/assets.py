@@ -26,7 +26,7 @@ from geo.places.topojson import write_borders
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 VENDOR_DIR = STATIC_DIR / "vendor"
 MANIFEST = STATIC_DIR / "assets.json"
-URL_PREFIX = "app/static/vendor"
+APP_STATIC = "app/static"
 # Natural Earth's countries (world-atlas on npm) and the borders drawn from them (geo.places.topojson).
 BORDERS_TOPOLOGY = VENDOR_DIR / "world-atlas" / "countries-50m.json"
 BORDERS = VENDOR_DIR / "world-borders.geojson"
@@ -59,8 +59,13 @@ def local_url(name: str, *, base_path: str = "") -> str | None:
 
 def served(vendor_path: str, *, base_path: str = "") -> str:
     """The URL at which the app serves ``vendor_path`` (a path under the vendor folder)."""
+    return app_static_url(f"vendor/{vendor_path}", base_path=base_path)
+
+
+def app_static_url(path: str, *, base_path: str = "") -> str:
+    """The served URL of ``path`` under ``dashboard/static/`` (Streamlit's static serving)."""
     base = base_path.strip("/")
-    return "/" + "/".join(p for p in (base, URL_PREFIX, vendor_path) if p)
+    return "/" + "/".join(p for p in (base, APP_STATIC, path) if p)
 
 
 def borders_url(*, base_path: str = "") -> str | None:
@@ -94,8 +99,9 @@ def _walk(element: Element) -> Iterator[Element]:
 
 def _rewrite(links: list[tuple[str, str]], *, base_path: str) -> list[tuple[str, str]]:
     out = []
-    for name, _url in links:
-        url = local_url(name, base_path=base_path)
+    for name, given in links:
+        # Our own files are served by the app already (a path, not a CDN's URL): they stay.
+        url = given if given.startswith("/") else local_url(name, base_path=base_path)
         if url is not None:
             out.append((name, url))
     return out

@@ -10,9 +10,8 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from dashboard import mapview
+from geo import payload, settings
 from geo import schema as S
-from geo import settings
 from geo.event_files import default_store
 from geo.query import EventIndex
 from geo.store import EventStore, cache
@@ -31,11 +30,6 @@ def _store(target: str) -> EventStore:
 
 def store() -> EventStore:
     return _store(store_target())
-
-
-# Up to this many stored events, every popup is prepared once per revision; beyond, popups are
-# prepared for the markers drawn (the map draws at most aggregate.MARKERS_MAX of them).
-TEXTS_MAX = 20_000
 
 
 def snapshot() -> cache.Snapshot:
@@ -58,17 +52,16 @@ def index() -> EventIndex:
 
 
 @st.cache_resource(show_spinner="Preparing the map…", max_entries=2)
-def _texts(target: str, revision: int) -> pd.Series | None:
+def _points(target: str, revision: int, _snap: cache.Snapshot) -> payload.Points:
     # A resource, not data: shared read-only by every session, never copied on each rerun.
     del target, revision  # the cache key
-    frame = events()
-    return mapview.event_texts(frame) if len(frame) <= TEXTS_MAX else None
+    return payload.encode_points(_snap.events, _snap.index)
 
 
-def event_texts() -> pd.Series | None:
-    """Tooltip and popup of every stored event (see :func:`dashboard.mapview.event_texts`);
-    None for a large store, whose popups are prepared for the markers drawn only."""
-    return _texts(store_target(), snapshot().revision)
+def points(snap: cache.Snapshot) -> payload.Points:
+    """Every located event of ``snap`` as the map's points (see :mod:`geo.payload`), once per
+    store revision."""
+    return _points(store_target(), snap.revision, snap)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

@@ -25,11 +25,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class ServerURL(str):
+    """A running server's URL, with the id of its process (benchmarks read its memory)."""
+
+    pid: int
+
+
 @contextmanager
-def running_dashboard(store: Path, *, timeout: float = 60, tiles: str = "none") -> Iterator[str]:
+def running_dashboard(
+    store: Path, *, timeout: float = 60, tiles: str = "none", script: Path | None = None
+) -> Iterator[ServerURL]:
     """The URL of a dashboard serving ``store`` offline on 127.0.0.1; stopped on exit.
 
-    ``tiles`` is its ``CONFLICTMAP_TILES``: no tiles by default, or a PMTiles file.
+    ``tiles`` is its ``CONFLICTMAP_TILES``: no tiles by default, or a PMTiles file. ``script``
+    runs another Streamlit script than the dashboard (the benchmark's comparisons).
     """
     port = free_port()
     env = {
@@ -40,14 +49,15 @@ def running_dashboard(store: Path, *, timeout: float = 60, tiles: str = "none") 
     }
     env.pop("CONFLICTMAP_DATABASE_URL", None)
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "server.py"),
+        sys.executable, "-m", "streamlit", "run", str(script or ROOT / "dashboard" / "server.py"),
         "--server.headless", "true", "--server.port", str(port),
         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
     proc = subprocess.Popen(
         cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
-    url = f"http://127.0.0.1:{port}"
+    url = ServerURL(f"http://127.0.0.1:{port}")
+    url.pid = proc.pid
     try:
         deadline = time.monotonic() + timeout
         while True:

@@ -245,7 +245,7 @@ def _size_index(fatalities: pd.Series) -> np.ndarray:
     return np.searchsorted(np.array([1, 10, 100]), values, side="right")
 
 
-def _json_for_script(value: object) -> str:
+def json_for_script(value: object) -> str:
     """JSON that is safe inside a <script> element and inside JavaScript source."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
@@ -325,10 +325,10 @@ class EventMarkers(MacroElement):
             for label, fragment in p.rows:
                 row += [at(label), at(fragment)]
             rows.append(row)
-        self.icons_json = _json_for_script([shape_svg(style, s) for s in SIZES])
-        self.sizes_json = _json_for_script(list(SIZES))
-        self.strings_json = _json_for_script(list(strings))
-        self.rows_json = _json_for_script(rows)
+        self.icons_json = json_for_script([shape_svg(style, s) for s in SIZES])
+        self.sizes_json = json_for_script(list(SIZES))
+        self.strings_json = json_for_script(list(strings))
+        self.rows_json = json_for_script(rows)
 
 
 def event_texts(events: pd.DataFrame) -> pd.Series:
@@ -402,7 +402,7 @@ class DirectionArrows(MacroElement):
                 ]
             )
         self.count = len(rows)
-        self.rows_json = _json_for_script(rows)
+        self.rows_json = json_for_script(rows)
 
 
 def bearing_on_screen(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -488,10 +488,10 @@ class EventCells(MacroElement):
         self.count = int(cells["count"].sum())
         self.cells = len(cells)
         payload = json.loads(aggregate.cells_payload(cells))
-        self.types_json = _json_for_script([esc(t) for t in payload["types"]])
-        self.colours_json = _json_for_script([style_of(t).colour for t in payload["types"]])
-        self.steps_json = _json_for_script(list(self.STEPS))
-        self.cells_json = _json_for_script(payload["cells"])
+        self.types_json = json_for_script([esc(t) for t in payload["types"]])
+        self.colours_json = json_for_script([style_of(t).colour for t in payload["types"]])
+        self.steps_json = json_for_script(list(self.STEPS))
+        self.cells_json = json_for_script(payload["cells"])
 
 
 def cell_layer(cells: pd.DataFrame) -> folium.FeatureGroup:
@@ -571,18 +571,15 @@ MAP_CSS = f"""
 
 
 class PluginAssets(JSCSSMixin, MacroElement):
-    """The plugins that event layers may use, loaded with the base map.
+    """The plugins that the dashboard's layers may use, loaded with the base map.
 
     streamlit-folium loads JavaScript only when the map first mounts; a heat map or clusters that
     arrive later with the event layers would find their plugin missing.
     """
 
     _template = Template("{% macro script(this, kwargs) %}{% endmacro %}")
-    default_js: ClassVar[list[tuple[str, str]]] = [
-        *folium.plugins.MarkerCluster.default_js,
-        *folium.plugins.HeatMap.default_js,
-    ]
-    default_css: ClassVar[list[tuple[str, str]]] = list(folium.plugins.MarkerCluster.default_css)
+    # The dashboard's map draws its events as points (dashboard/points.py): no clusters.
+    default_js: ClassVar[list[tuple[str, str]]] = list(folium.plugins.HeatMap.default_js)
 
     def __init__(self) -> None:
         super().__init__()

@@ -65,13 +65,18 @@ def _checked_index(events: pd.DataFrame, index: EventIndex | None) -> EventIndex
     return index
 
 
-def _type_codes(events: pd.DataFrame, index: EventIndex | None, rows: np.ndarray) -> np.ndarray:
-    """Per chosen row, the position of its event type in ``S.EVENT_TYPES`` (last: other)."""
+def type_codes(
+    events: pd.DataFrame, index: EventIndex | None = None, rows: np.ndarray | None = None
+) -> np.ndarray:
+    """Per chosen row (every row without ``rows``), the position of its event type in
+    ``S.EVENT_TYPES``; ``len(S.EVENT_TYPES)`` (:data:`OTHER_TYPE`) for other or missing types."""
     if index is not None:
         codes, uniques = index.codes(S.EVENT_TYPE)
-        codes = codes[rows]
+        codes = codes if rows is None else codes[rows]
     else:
-        codes, uniques = pd.factorize(events[S.EVENT_TYPE].to_numpy()[rows], use_na_sentinel=True)
+        values = events[S.EVENT_TYPE].to_numpy()
+        values = values if rows is None else values[rows]
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
     other = len(S.EVENT_TYPES)
     position = {t: i for i, t in enumerate(S.EVENT_TYPES)}
     table = np.array([position.get(u, other) for u in uniques] + [other], dtype="int64")
@@ -207,7 +212,7 @@ def grid_cells(
     counts = np.bincount(which, minlength=n_cells)
     n_types = len(S.EVENT_TYPES) + 1
     mix = np.bincount(
-        which * n_types + _type_codes(events, index, rows), minlength=n_cells * n_types
+        which * n_types + type_codes(events, index, rows), minlength=n_cells * n_types
     ).reshape(n_cells, n_types)
     if index is not None:
         fatalities = index.fatalities()[rows]

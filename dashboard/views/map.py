@@ -1,8 +1,9 @@
 """Map page: the filtered events on the map, details of a clicked event, timeline and play control.
 
 The base map is built once per visit of the page (its view, tiles, outlines and draw tools never
-change while the page is open) and the events go to streamlit-folium as feature groups, so a
-filter change redraws the markers without reloading the map or losing its zoom.
+change while the page is open). Every kept event is drawn as a point (:mod:`dashboard.points`):
+the browser fetches the points once per store revision and each filter change sends only which
+of them the filter kept, so the map redraws without reloading or losing its zoom.
 """
 
 from __future__ import annotations
@@ -14,7 +15,19 @@ import streamlit as st
 from shapely.geometry import shape
 from streamlit_folium import st_folium
 
-from dashboard import assets, auth, basemap, chainview, data, mapview, sidebar, state, timeline
+from dashboard import (
+    assets,
+    auth,
+    basemap,
+    chainview,
+    data,
+    mapview,
+    overlays,
+    points,
+    sidebar,
+    state,
+    timeline,
+)
 from geo import schema as S
 from geo import settings
 from geo.query import Filters, apply
@@ -107,16 +120,17 @@ if playing:
     current = (start, timeline.step_end(start, period))
     shown = apply(filtered, Filters(date_from=current[0], date_to=current[1]))
 
-head, controls = st.columns([3, 2])
+head, controls = st.columns([2, 3])
 with head:
     label = f"**{len(shown):,}** events on the map"
     if playing:
         label += f" · playing {period} of {current[0]} ({idx + 1}/{len(play_steps)})"
     st.markdown(label)
 with controls:
-    c1, c2 = st.columns(2)
-    heat = c1.toggle("Heat map", key="heat_on")
-    c2.button(
+    c1, c2, c3 = st.columns([1.1, 1.2, 1.7])
+    density = c1.toggle("Density", key="density_on", help="Events counted in small squares")
+    heat = c2.toggle("Heat map", key="heat_on")
+    c3.button(
         "■ Stop" if playing else "▶ Play through time",
         on_click=_toggle_play,
         disabled=not play_steps,
@@ -145,19 +159,35 @@ with map_col:
         layer.add_to(base)
     if under.problem:
         st.warning(under.problem)
-    # Markers while few events are in view, counted squares when many (the browser never gets
-    # more than a few thousand of either), for the view the browser last reported.
-    index = data.index()
+    base.add_child(points.PointsScript(points.script_url(base_path=base_path)))
+    # Every kept event is a point: the browser has the points of this store revision (fetched
+    # once) and gets the server's filter as a bitset at each rerun.
+    snap = data.snapshot()
+    index = snap.index
     on_map = filters.with_(date_from=current[0], date_to=current[1]) if playing else filters
-    groups = mapview.view_layers(
-        index.events,
-        sidebar.current_view() or st.session_state[VIEW0_KEY],
-        keep=index.mask(on_map),
-        index=index,
-        heat=heat,
-        texts=data.event_texts(),
-    )
-    chain = chainview.selected_chain(data.snapshot().chains, st.session_state.get("selected_at"))
+    keep = index.mask(on_map)
+    drawn = data.points(snap)
+    clicked = st.session_state.get("selected_at")
+    popup_html = points.popup_at(index.events, keep, clicked) if clicked else None
+    groups = [
+        points.points_layer(
+            points.publish(drawn, base_path=base_path),
+            drawn,
+            keep,
+            popup=(clicked[0], clicked[1], popup_html) if popup_html else None,
+        )
+    ]
+    view = sidebar.current_view() or st.session_state[VIEW0_KEY]
+    if density or heat:
+        cells = overlays.view_cells(index.events, view, keep=keep, index=index)
+        if density:
+            groups.append(overlays.density_layer(cells))
+        if heat:
+            groups.append(overlays.heat_layer(cells))
+    arrows = overlays.arrows_layer(shown)
+    if arrows is not None:
+        groups.append(arrows)
+    chain = chainview.selected_chain(snap.chains, clicked)
     groups += chainview.chain_group(chain)
     assets.localise(base, *groups, base_path=base_path)
     st_folium(

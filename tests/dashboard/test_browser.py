@@ -26,6 +26,8 @@ from geo.store import GeoPackageStore
 
 ARTIFACTS = ROOT / "artifacts"
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+POINTS_STATE = "() => window.cmPoints ? window.cmPoints.state : null"
+POINT_PIXELS = "() => window.cmPoints.drawnPixels()"
 HOSTILE = (
     "HOSTILE-NOTE <script>alert('script ran')</script> "
     "<img src=x onerror=\"alert('onerror ran')\"> end of note"
@@ -93,7 +95,9 @@ class Session:
 
     def open(self, query: str = "") -> None:
         self.page.goto(f"{self.base}/{query}")
-        self.map.locator(".cm-event").first.wait_for(timeout=45_000)
+        deadline = time.monotonic() + 45
+        while self.state().get("draws", 0) == 0 and time.monotonic() < deadline:
+            self.page.wait_for_timeout(100)
         self.idle()
 
     def idle(self) -> None:
@@ -111,14 +115,36 @@ class Session:
         while maps.count() != 1 and time.monotonic() < deadline:
             self.page.wait_for_timeout(100)
 
-    def markers(self) -> int:
-        return self.map.locator(".cm-event").count()
+    def frame(self):
+        """The map's frame (the newest, while a map drawn afresh replaces the old one)."""
+        frames = [f for f in self.page.frames if "streamlit_folium" in f.url]
+        return frames[-1] if frames else None
 
-    def wait_markers(self, expected: int, timeout: float = 30) -> int:
+    def state(self) -> dict:
+        """The points layer's state: points kept by the filter and drawn (see points.js)."""
+        frame = self.frame()
+        try:
+            return (frame and frame.evaluate(POINTS_STATE)) or {}
+        except sync_api.Error:  # the frame is being replaced
+            return {}
+
+    def points(self) -> int:
+        return self.state().get("drawn", -1)
+
+    def wait_points(self, expected: int, timeout: float = 30) -> int:
         deadline = time.monotonic() + timeout
-        while (n := self.markers()) != expected and time.monotonic() < deadline:
+        while (n := self.points()) != expected and time.monotonic() < deadline:
             self.page.wait_for_timeout(100)  # lets Playwright take in the page's events
         return n
+
+    def lowest_point(self) -> tuple[float, float]:
+        """Where on the page the lowest drawn point is (the test event, south of al-Jalaa)."""
+        x, y, _ = max(self.frame().evaluate(POINT_PIXELS), key=lambda d: d[1])
+        frame_box = self.page.locator(MAP_FRAME).last.bounding_box()
+        corner = self.frame().evaluate(
+            "() => { var r = window.map.getContainer().getBoundingClientRect(); return [r.x, r.y]; }"
+        )
+        return frame_box["x"] + corner[0] + x, frame_box["y"] + corner[1] + y
 
     def draw_rectangle_around(self, x: float, y: float, half: float = 30) -> None:
         """Draw a square with the map's rectangle tool, centred on page point (x, y)."""
@@ -157,11 +183,11 @@ def tab(browser, server: str) -> Iterator[Session]:
 
 def test_map_draws_every_event_offline_and_narrowing_the_dates_redraws(tab: Session) -> None:
     tab.open()
-    assert tab.wait_markers(6) == 6, "five founding events and the test event"
+    assert tab.wait_points(6) == 6, "five founding events and the test event"
     ARTIFACTS.mkdir(exist_ok=True)
     tab.page.screenshot(path=str(ARTIFACTS / "map_page.png"), full_page=True)
     tab.set_date("To", "2022-10-23")
-    assert tab.wait_markers(5) == 5, "the event of 30 October is filtered out"
+    assert tab.wait_points(5) == 5, "the event of 30 October is filtered out"
     assert tab.page.get_by_text("5 of 6 events match the filters").is_visible()
     assert tab.external_requests() == []
 
@@ -175,15 +201,13 @@ def test_country_borders_are_drawn_offline_without_tiles(tab: Session) -> None:
     assert tab.external_requests() == []
 
 
-def test_clicking_a_marker_opens_its_popup_and_details(tab: Session) -> None:
+def test_clicking_a_point_opens_its_popup_and_details(tab: Session) -> None:
     tab.open()
-    tab.wait_markers(6)
-    # The test event lies alone in the south-east, below al-Jalaa: the lowest marker on screen.
-    boxes = [tab.map.locator(".cm-event").nth(i).bounding_box() for i in range(tab.markers())]
-    lowest = max(range(len(boxes)), key=lambda i: boxes[i]["y"])
-    tab.map.locator(".cm-event").nth(lowest).click()
+    tab.wait_points(6)
+    # The test event lies alone in the south-east, below al-Jalaa: the lowest point on screen.
+    tab.page.mouse.click(*tab.lowest_point())
     popup = tab.map.locator(".leaflet-popup-content")
-    popup.wait_for(timeout=10_000)
+    popup.get_by_text("HOSTILE-NOTE", exact=False).wait_for(timeout=20_000)
     text = popup.inner_text()
     assert "HOSTILE-NOTE <script>alert('script ran')</script>" in text
     assert "onerror=\"alert('onerror ran')\"" in text
@@ -200,7 +224,7 @@ def test_clicking_a_marker_opens_its_popup_and_details(tab: Session) -> None:
 
 def test_downloaded_geojson_holds_the_filtered_events(tab: Session, store_path: Path) -> None:
     tab.open("?type=Explosions%2FRemote+violence")
-    assert tab.wait_markers(5) == 5
+    assert tab.wait_points(5) == 5
     tab.page.get_by_role("link", name="Events").click()
     button = tab.page.get_by_role("button", name="GeoJSON")
     button.wait_for(timeout=20_000)
@@ -218,7 +242,7 @@ def test_downloaded_geojson_holds_the_filtered_events(tab: Session, store_path: 
 
 def test_a_link_with_query_parameters_reproduces_the_view(tab: Session) -> None:
     tab.open("?type=Strategic+developments&lat=35.33&lon=40.14&zoom=11")
-    assert tab.wait_markers(1) == 1
+    assert tab.wait_points(1) == 1
     assert tab.page.get_by_text("1 of 6 events match the filters").is_visible()
     frame = next(f for f in tab.page.frames if "streamlit_folium" in f.url)
     zoom = frame.evaluate("window.map.getZoom()")
@@ -228,25 +252,19 @@ def test_a_link_with_query_parameters_reproduces_the_view(tab: Session) -> None:
     assert tab.external_requests() == []
 
 
-def _lowest_marker_centre(tab: Session) -> tuple[float, float]:
-    boxes = [tab.map.locator(".cm-event").nth(i).bounding_box() for i in range(tab.markers())]
-    low = max(boxes, key=lambda b: b["y"])
-    return low["x"] + low["width"] / 2, low["y"] + low["height"] / 2
-
-
 def test_a_rectangle_drawn_on_the_map_filters_by_area(tab: Session) -> None:
     tab.open()
-    tab.wait_markers(6)
-    x, y = _lowest_marker_centre(tab)  # the test event at Albukamal
+    tab.wait_points(6)
+    x, y = tab.lowest_point()  # the test event at Albukamal
     tab.draw_rectangle_around(x, y)
-    assert tab.wait_markers(1) == 1
+    assert tab.wait_points(1) == 1
     tab.page.get_by_text("1 of 6 events match the filters").wait_for(timeout=10_000)
     assert tab.url_holds("area=POLYGON")
 
 
 def test_brushing_the_timeline_sets_the_date_filter(tab: Session) -> None:
     tab.open()
-    tab.wait_markers(6)
+    tab.wait_points(6)
     chart = tab.page.locator('[data-testid="stVegaLiteChart"]').first
     box = chart.bounding_box()
     # The axis spans two weeks around 22-30 October: the left third holds 22 October only.
@@ -255,43 +273,43 @@ def test_brushing_the_timeline_sets_the_date_filter(tab: Session) -> None:
     tab.page.mouse.down()
     tab.page.mouse.move(box["x"] + box["width"] * 0.4, y, steps=8)
     tab.page.mouse.up()
-    assert tab.wait_markers(5) == 5
+    assert tab.wait_points(5) == 5
     tab.page.get_by_text("5 of 6 events match the filters").wait_for(timeout=10_000)
     assert tab.url_holds("from=2022-10-") and tab.url_holds("to=2022-10-2")
 
 
 def test_play_steps_through_the_days_on_the_map(tab: Session) -> None:
     tab.open()
-    tab.wait_markers(6)
+    tab.wait_points(6)
     tab.page.get_by_role("button", name="Play through time").click()
     tab.page.get_by_text("playing day of 2022-10-22 (1/9)").wait_for(timeout=15_000)
-    assert tab.wait_markers(5) == 5, "the night of 22-23 October"
+    assert tab.wait_points(5) == 5, "the night of 22-23 October"
     tab.page.get_by_text("(3/9)").wait_for(timeout=15_000)
-    assert tab.wait_markers(0) == 0, "nothing happened on 24 October"
+    assert tab.wait_points(0) == 0, "nothing happened on 24 October"
     tab.page.get_by_role("button", name="Stop").click()
-    assert tab.wait_markers(6) == 6
+    assert tab.wait_points(6) == 6
 
 
 def test_heat_map_layer_draws_on_request(tab: Session) -> None:
     tab.open()
-    tab.wait_markers(6)
+    tab.wait_points(6)
     assert tab.map.locator("canvas.leaflet-heatmap-layer").count() == 0
     tab.page.get_by_text("Heat map").click()
     tab.map.locator("canvas.leaflet-heatmap-layer").wait_for(state="attached", timeout=15_000)
-    assert tab.markers() == 6, "the markers stay"
+    assert tab.points() == 6, "the points stay"
 
 
 def test_clearing_the_area_removes_the_drawn_shape_and_keeps_the_view(tab: Session) -> None:
     tab.open("?lat=34.9&lon=40.5&zoom=9")
-    tab.wait_markers(6)
-    x, y = _lowest_marker_centre(tab)
+    tab.wait_points(6)
+    x, y = tab.lowest_point()
     tab.draw_rectangle_around(x, y)
-    assert tab.wait_markers(1) == 1
+    assert tab.wait_points(1) == 1
     tab.idle()
     drawn = tab.map.locator("path.leaflet-interactive:not(.cm-arrow)")
     assert drawn.count() == 1, "the rectangle is on the map"
     tab.page.get_by_role("button", name="Clear area").click()
-    assert tab.wait_markers(6) == 6
+    assert tab.wait_points(6) == 6
     tab.idle()
     tab.map.locator("path.cm-arrow").nth(1).wait_for(timeout=15_000)
     assert drawn.count() == 0, "the rectangle is gone with its filter"
