@@ -17,7 +17,7 @@ import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
 
-from dashboard.mapview import _json_for_script, bearing_on_screen, esc
+from dashboard.mapview import bearing_on_screen, esc, json_for_script
 from geo import links as L
 from geo import schema as S
 from geo.chains import Chain, ChainIndex, answer_gap
@@ -113,7 +113,7 @@ class ChainLinks(MacroElement):
             angle = bearing_on_screen(near[0], near[1], after[0], after[1])
             rows.append([points, link_tooltip(link, answer, answered), near, round(angle, 1)])
         self.count = len(rows)
-        self.rows_json = _json_for_script(rows)
+        self.rows_json = json_for_script(rows)
 
 
 def selected_chain(chains: ChainIndex, at: tuple[float, float] | None) -> Chain | None:
