@@ -32,7 +32,7 @@ def test_every_located_event_comes_back_where_it_was_with_its_type_and_size() ->
             sub_event_type="Armed clash",
         ),
         make_event(event_id="draft", latitude=None, longitude=None),
-        make_event(event_id="c", latitude=-33.9, longitude=-70.6, fatalities=250),
+        make_event(event_id="c", latitude=-33.9, longitude=-70.6, fatalities=250, country="Chile"),
     ]
     events = S.validate(pd.DataFrame(rows), require_coordinates=False)
     points = payload.encode_points(events)

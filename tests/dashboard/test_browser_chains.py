@@ -19,6 +19,7 @@ from geo.store import GeoPackageStore
 
 ARTIFACTS = ROOT / "artifacts"
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+POINT_PIXELS = "() => window.cmPoints.drawnPixels()"
 FOUNDING = ROOT / "data" / "events" / "2022-10-23_syriatv_omar-field.yaml"
 
 pytestmark = pytest.mark.browser
@@ -49,14 +50,20 @@ def test_selecting_a_strike_draws_its_chain(server: str, tmp_path: Path) -> None
         page = context.new_page()
         page.goto(f"{server}/?lat=34.9&lon=40.55&zoom=9")
         frame = page.frame_locator(MAP_FRAME)
-        frame.locator(".cm-event").first.wait_for(timeout=45_000)
+        frame.locator(".leaflet-container").wait_for(timeout=45_000)
+        map_frame = next(f for f in page.frames if "streamlit_folium" in f.url)
+        map_frame.wait_for_function(
+            "() => window.cmPoints && window.cmPoints.state.drawn >= 5", timeout=45_000
+        )
         page.wait_for_timeout(1500)
         assert frame.locator("path.cm-chain-link").count() == 0  # nothing selected yet
-        # al-Jalaa lies furthest south of the founding events: the lowest marker on screen.
-        markers = frame.locator(".cm-event")
-        boxes = [markers.nth(i).bounding_box() for i in range(markers.count())]
-        lowest = max(range(len(boxes)), key=lambda i: boxes[i]["y"])
-        markers.nth(lowest).click()
+        # al-Jalaa lies furthest south of the founding events: the lowest point on screen.
+        x, y, _ = max(map_frame.evaluate(POINT_PIXELS), key=lambda d: d[1])
+        box = page.locator(MAP_FRAME).bounding_box()
+        corner = map_frame.evaluate(
+            "() => { var r = window.map.getContainer().getBoundingClientRect(); return [r.x, r.y]; }"
+        )
+        page.mouse.click(box["x"] + corner[0] + x, box["y"] + corner[1] + y)
         page.keyboard.press("Escape")
         links = frame.locator("path.cm-chain-link")
         links.nth(2).wait_for(state="attached", timeout=45_000)
