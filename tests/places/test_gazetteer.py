@@ -141,12 +141,12 @@ def test_small_gazetteer_is_cached_and_a_site_edit_rebuilds_it(tmp_path):
     dump = tmp_path / "SY.txt"
     dump.write_text(DUMP + "\n", encoding="utf-8")
     cache = tmp_path / "cache"
-    gaz = Gazetteer.load(sites=sites, dumps=[dump], geonames=False, cache_dir=cache)
+    gaz = Gazetteer.load(sites=sites, dumps=[dump], geonames=False, places=None, cache_dir=cache)
     assert len(gaz) == 3
     assert gaz.path is not None and gaz.path.exists()
     first = gaz.path
 
-    again = Gazetteer.load(sites=sites, dumps=[dump], geonames=False, cache_dir=cache)
+    again = Gazetteer.load(sites=sites, dumps=[dump], geonames=False, places=None, cache_dir=cache)
     assert again.path == first
     assert [again.place(i).place_id for i in again.lookup("tajriba").tolist()] == [
         "geonames:9000001"
@@ -157,7 +157,7 @@ def test_small_gazetteer_is_cached_and_a_site_edit_rebuilds_it(tmp_path):
     ]
 
     write_sites(sites, [SITE, dict(SITE, id="second-field", name_en="Second field")])
-    edited = Gazetteer.load(sites=sites, dumps=[dump], geonames=False, cache_dir=cache)
+    edited = Gazetteer.load(sites=sites, dumps=[dump], geonames=False, places=None, cache_dir=cache)
     assert edited.path != first
     assert len(edited) == 4
 
@@ -165,10 +165,10 @@ def test_small_gazetteer_is_cached_and_a_site_edit_rebuilds_it(tmp_path):
 def test_a_corrupt_cache_file_is_rebuilt(tmp_path):
     sites = write_sites(tmp_path / "sites.csv", [SITE])
     cache = tmp_path / "cache"
-    target = cache_path(sites=sites, geonames=False, cache_dir=cache)
+    target = cache_path(sites=sites, geonames=False, places=None, cache_dir=cache)
     target.parent.mkdir(parents=True)
     target.write_bytes(b"not a pickle")
-    gaz = Gazetteer.load(sites=sites, geonames=False, cache_dir=cache)
+    gaz = Gazetteer.load(sites=sites, geonames=False, places=None, cache_dir=cache)
     assert len(gaz) == 1
     assert Gazetteer.read(target).place(0).place_id == "site:test-field"
 
