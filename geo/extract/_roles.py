@@ -47,7 +47,8 @@ def find_roles(
             "ground",
         )
     }
-    trigger_ends = {t.end for t in live}
+    # «خلية لتنظيم داعش»: the group after a cell owns it, it did not carry anything out
+    trigger_ends = {t.end for t in live if not t.cell}
     roles: list[Role] = []
     outlets = [(m.start, m.end) for m in found(s, ctx, "@outlets")]
     for m in found(s, ctx, "@actors", cs, ce):

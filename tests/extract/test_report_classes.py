@@ -446,3 +446,38 @@ def test_the_prison_is_a_building_not_a_village_named_prison() -> None:
         "مفخخة أمام باب السجن."
     )
     assert all(km(point(r), (36.50237, 40.74772)) < 10 for r in rows)
+
+
+# --- a security operation against a cell is an arrest ----------------------------------------
+
+
+def test_arabic_forces_dismantling_a_cell_words_apart_is_an_arrest() -> None:
+    rows = drafts(
+        "فككت وحدات مكافحة الإرهاب في قوات سوريا الديمقراطية مساء أمس خلية لتنظيم داعش "
+        "في مدينة الميادين."
+    )
+    assert [r[S.SUB_EVENT_TYPE] for r in rows] == ["Arrests"]
+    assert km(point(rows[0]), MAYADIN) < 5
+    assert "Syrian Democratic Forces" in rows[0][S.ACTOR1]
+
+
+def test_an_operation_against_a_cell_is_an_arrest_not_a_bomb() -> None:
+    rows = drafts(
+        "The SDF and the US-led coalition carried out an operation against an ISIS cell in "
+        "Mayadin on Monday. Residents heard explosions during the joint operation in Mayadin."
+    )
+    assert [r[S.SUB_EVENT_TYPE] for r in rows] == ["Arrests"]
+    assert km(point(rows[0]), MAYADIN) < 5
+
+
+def test_a_cell_with_no_dismantling_or_operation_word_is_no_event() -> None:
+    rows = drafts("Officials in Mayadin said an ISIS cell was active near the town last year.")
+    assert rows == []
+
+
+def test_killing_in_a_raid_on_a_cell_is_not_coded_as_an_arrest() -> None:
+    rows = drafts(
+        "Coalition helicopters took part in an operation against an ISIS cell in Mayadin on "
+        "Monday, and clashes with the cell members killed two of them."
+    )
+    assert rows and all(r[S.SUB_EVENT_TYPE] != "Arrests" for r in rows)
