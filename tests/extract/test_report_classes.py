@@ -481,3 +481,55 @@ def test_killing_in_a_raid_on_a_cell_is_not_coded_as_an_arrest() -> None:
         "Monday, and clashes with the cell members killed two of them."
     )
     assert rows and all(r[S.SUB_EVENT_TYPE] != "Arrests" for r in rows)
+
+
+# --- who did it: speakers, names, the dead and claims ----------------------------------------
+
+
+def test_an_actor_introduced_by_a_title_before_said_is_only_the_speaker() -> None:
+    rows = drafts(
+        "A senior commander with the Popular Mobilization Forces in the border area told "
+        "reporters that a drone struck a truck near Albukamal on Monday."
+    )
+    assert len(rows) == 1
+    assert "Popular Mobilization" not in rows[0][S.ACTOR1]
+    assert not isinstance(rows[0][S.ACTOR2], str) or "Popular Mobilization" not in rows[0][S.ACTOR2]
+
+
+def test_arabic_speaker_titled_after_the_verb_of_saying_is_not_the_doer() -> None:
+    rows = drafts("قال مصدر في قوات سوريا الديمقراطية إن قذائف سقطت على بلدة البصيرة صباح اليوم.")
+    assert len(rows) == 1
+    assert "Syrian Democratic Forces" not in rows[0][S.ACTOR1]
+
+
+def test_the_enemy_in_the_coalitions_name_is_not_its_target() -> None:
+    rows = drafts(
+        "The US-led coalition against ISIS bombed an empty building in Mayadin on Monday."
+    )
+    assert len(rows) == 1
+    assert rows[0][S.ACTOR1] == "Global Coalition Against Daesh"
+    assert not isinstance(rows[0][S.ACTOR2], str) or "Islamic State" not in rows[0][S.ACTOR2]
+
+
+def test_fighters_counted_among_the_dead_of_an_air_strike_are_its_target() -> None:
+    for text in (
+        "قتل ما لا يقل عن عشرة مقاتلين أفغان ومن الميليشيات الموالية لإيران في غارات جوية على "
+        "مدينة البوكمال فجر اليوم.",
+        "Air strikes killed at least 9 fighters of the Iranian-backed militias near Albukamal "
+        "on Monday.",
+    ):
+        rows = drafts(text)
+        assert len(rows) == 1, text
+        assert rows[0][S.ACTOR1] == "Unidentified Military Forces", text
+        assert rows[0][S.ACTOR2] == "Militia (Pro-Iran)", text
+
+
+def test_a_group_claiming_an_attack_it_tells_is_its_doer() -> None:
+    for text in (
+        "The Islamic Resistance in Iraq claimed responsibility for a drone attack on the "
+        "Ain al-Asad air base on Monday.",
+        "تبنت المقاومة الإسلامية في العراق هجوما بطائرة مسيرة على قاعدة عين الأسد اليوم.",
+    ):
+        rows = drafts(text)
+        assert [r[S.SUB_EVENT_TYPE] for r in rows] == ["Air/drone strike"], text
+        assert rows[0][S.ACTOR1] == "Islamic Resistance in Iraq", text
