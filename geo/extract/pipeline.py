@@ -200,6 +200,10 @@ class _Draft:
     sentences: set[int] = field(default_factory=set)
     merge_only: bool = False  # "the strike" told again: may add to an event, never makes one
     pending: bool = False  # "X was targeted": a place whose kind of attack a later sentence tells
+    # "X and Y were targeted with rocket and drone attacks": the weapons told together; the
+    # sentence that tells the weapon used at one place types that place's event
+    kinds: frozenset[str] = frozenset()
+    sites: frozenset[str] = frozenset()  # kinds of site a clause with no place names ("the base")
 
 
 # --- public API ---------------------------------------------------------------------------------
@@ -604,6 +608,8 @@ def _clause_draft(
         sentences={s.index},
         merge_only=merge_only,
         pending=pending,
+        kinds=_mixed_weapons(live),
+        sites=_site_nouns(s, cs, ce, ctx) if place is None else frozenset(),
     )
     # "strikes on Mayadin and Albukamal": one event at each place the clause lists; a list of
     # provinces («في محافظتي دير الزور وحمص») sums up events the report tells one by one
@@ -623,6 +629,34 @@ _ROLE_WORDS = re.compile(
     r"(?<!\w)(?:involvement|responsibility|role|behind|carrying out|مسووليت\w*|مسووليه|علاقت\w*|"
     r"علاقه|تورط\w*|دور|وقوف\w*)(?!\w)"
 )
+
+
+_WEAPONS = frozenset([trig.AIR, trig.SHELLING])
+
+
+def _mixed_weapons(live: list[trig.Trigger]) -> frozenset[str]:
+    """The strike kinds of a clause that tells both ("rocket and drone attacks"), else none."""
+    kinds = frozenset(t.sub_event_type for t in live if t.strong) & _WEAPONS
+    return kinds if len(kinds) > 1 else frozenset()
+
+
+_SITE_KINDS = ("base", "oil_field", "gas_plant", "airport")
+
+
+def _site_nouns(s: Sentence, cs: int, ce: int, ctx: Context) -> frozenset[str]:
+    words = {t.text for t in s.toks if cs <= t.start < ce}
+    return frozenset(
+        k for k in _SITE_KINDS if words & ctx.lexicon.words(f"site_{k}", lang=ctx.lang)
+    )
+
+
+def _same_kind(e: _Draft, d: _Draft) -> bool:
+    """Same sub-event type, or one of the weapons a mixed clause told for the other."""
+    return (
+        e.sub_event_type == d.sub_event_type
+        or d.sub_event_type in e.kinds
+        or e.sub_event_type in d.kinds
+    )
 
 
 def _role_denials(s: Sentence, cs: int, ce: int, ctx: Context) -> list[tuple[int, int]]:
@@ -704,7 +738,7 @@ def _same_event(e: _Draft, d: _Draft) -> bool:
     raid = _told_twice(e, d) or (
         heard and S.EVENT_TYPE_OF[e.sub_event_type] == S.EVENT_TYPE_OF[d.sub_event_type]
     )
-    if e.sub_event_type != d.sub_event_type and not raid:
+    if not _same_kind(e, d) and not raid:
         if S.EVENT_TYPE_OF[e.sub_event_type] != S.EVENT_TYPE_OF[d.sub_event_type]:
             return False
         if "strong" == e.typed_by == d.typed_by:
@@ -723,12 +757,22 @@ def _same_event(e: _Draft, d: _Draft) -> bool:
     if e.place is None or d.place is None:
         # a clause with no place only joins an event of the same kind and named doer, or names
         # the doer of one told with none ("US bombers struck ..." after "the town was struck")
+        if (
+            d.place is None
+            and d.sub_event_type in e.kinds
+            and not d.kinds
+            and e.place is not None
+            and e.place.kind in d.sites
+        ):
+            # "the base was hit by rockets" after "rocket and drone attacks on the base and the
+            # field": the weapon used at the site of that kind
+            return True
         if e.actor1 == d.actor1:
             return not _unidentified(e.actor1)
         # a named doer joins an event told with none only when it hits no one else and is not
         # the event's own target (a reply: "the coalition responded by shelling ...")
         return (
-            e.sub_event_type == d.sub_event_type
+            _same_kind(e, d)
             and _unidentified(e.actor1)
             and not _unidentified(d.actor1)
             and d.actor2 is None
@@ -761,6 +805,11 @@ def _absorb(e: _Draft, d: _Draft) -> _Draft:
         e.place is None or (d.place.geo_precision or 3) < (e.place.geo_precision or 3)
     )
     strong = d.typed_by == "strong" and e.typed_by != "strong"
+    kinds = e.kinds
+    if e.kinds and d.sub_event_type in e.kinds and not d.kinds:
+        # "the air base was hit by 14 rockets" after "rocket and drone attacks on the base and
+        # the field": the weapon told for this place
+        strong, kinds = True, frozenset()
     if _told_twice(e, d):
         # the killing types the raid; an attack told first keeps its type when a defence is told
         strong = e.sub_event_type == trig.ARRESTS
@@ -789,6 +838,7 @@ def _absorb(e: _Draft, d: _Draft) -> _Draft:
         outlets=unique(e.outlets + d.outlets),
         fatalities=max(e.fatalities, d.fatalities),
         sentences=e.sentences | d.sentences,
+        kinds=kinds,
     )
 
 

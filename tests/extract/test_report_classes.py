@@ -533,3 +533,35 @@ def test_a_group_claiming_an_attack_it_tells_is_its_doer() -> None:
         rows = drafts(text)
         assert [r[S.SUB_EVENT_TYPE] for r in rows] == ["Air/drone strike"], text
         assert rows[0][S.ACTOR1] == "Islamic Resistance in Iraq", text
+
+
+# --- rockets and drones told together ----------------------------------------------------------
+
+
+def test_each_place_of_a_mixed_attack_takes_the_weapon_told_for_it() -> None:
+    rows = drafts(
+        "Rocket and drone attacks targeted the al-Omar oil field and the Conoco gas field on "
+        "Monday. The Conoco field was hit by three rockets, a local source said. A drone "
+        "carrying explosives struck the al-Omar oil field."
+    )
+    kinds = {
+        ("omar" if km(point(r), OMAR) < 3 else "conoco" if km(point(r), CONOCO) < 3 else "?"): r[
+            S.SUB_EVENT_TYPE
+        ]
+        for r in rows
+    }
+    assert kinds == {"omar": "Air/drone strike", "conoco": "Shelling/artillery/missile attack"}
+
+
+def test_a_site_told_only_by_its_noun_takes_the_weapon_later_told() -> None:
+    rows = drafts(
+        "The Ain al-Asad air base was targeted with rocket and drone attacks on Monday. "
+        "The base was hit by seven rockets fired from a truck."
+    )
+    assert [r[S.SUB_EVENT_TYPE] for r in rows] == ["Shelling/artillery/missile attack"]
+
+
+def test_a_mixed_attack_with_no_weapon_told_per_place_stays_one_strike() -> None:
+    rows = drafts("Rocket and drone attacks targeted the Conoco gas field on Monday.")
+    assert [r[S.SUB_EVENT_TYPE] for r in rows] == ["Air/drone strike"]
+    assert km(point(rows[0]), CONOCO) < 3
