@@ -42,7 +42,11 @@ _CLAUSE_BREAK = {
 }
 # A softer boundary, used only when both sides report an event: «، و...», ", and".
 _CONJ_BREAK = {
-    "ar": re.compile(r"[،,]\s*(?=و\w)|[،,]\s*(?=كما(?!\w))"),
+    # «وسبق القذائف ...، هجوم نفذه مسلحون على ...»: after a comma, an event noun opens the next
+    "ar": re.compile(
+        r"[،,]\s*(?=و\w)|[،,]\s*(?=كما(?!\w))"
+        r"|[،,]\s*(?=(?:هجوم|هجوما|هجمات|غاره|غارات|اشتباكات|انفجار|تفجير)(?!\w))"
+    ),
     "en": re.compile(
         r",?\s+and\s+(?=(?:an?|the|two|three|several|\w+-?\w*\s+(?:forces|jets|drones))\b)|,\s+and\s+",
         re.IGNORECASE,

@@ -567,3 +567,31 @@ def test_a_mixed_attack_with_no_weapon_told_per_place_stays_one_strike() -> None
     rows = drafts("Rocket and drone attacks targeted the Conoco gas field on Monday.")
     assert [r[S.SUB_EVENT_TYPE] for r in rows] == ["Air/drone strike"]
     assert km(point(rows[0]), CONOCO) < 3
+
+
+# --- more than one event in a sentence; people hit by gunfire ----------------------------------
+
+
+def test_arabic_event_noun_after_a_comma_opens_a_second_event() -> None:
+    rows = drafts(
+        "وسبق سقوط القذائف على حقل العمر النفطي صباح اليوم، هجوم شنه مسلحون على حاجز عسكري "
+        "في بلدة البصيرة."
+    )
+    kinds = sorted(
+        (r[S.SUB_EVENT_TYPE], "omar" if km(point(r), OMAR) < 3 else "busayrah")
+        for r in rows
+        if km(point(r), OMAR) < 3 or km(point(r), BUSAYRAH) < 3
+    )
+    assert kinds == [("Armed clash", "busayrah"), ("Shelling/artillery/missile attack", "omar")]
+
+
+def test_civilians_hit_by_sniper_fire_or_gunfire_are_attacked() -> None:
+    for text in (
+        "A sniper's bullets wounded two children in the town of al-Busayrah on Monday.",
+        "Two children were wounded by gunfire in the town of al-Busayrah on Monday.",
+        "أصيب طفلان برصاص قناص في بلدة البصيرة اليوم.",
+    ):
+        rows = drafts(text)
+        assert [r[S.SUB_EVENT_TYPE] for r in rows] == ["Attack"], text
+        assert rows[0][S.ACTOR2] == "Civilians (Syria)", text
+        assert km(point(rows[0]), BUSAYRAH) < 5, text
