@@ -595,3 +595,8 @@ def test_civilians_hit_by_sniper_fire_or_gunfire_are_attacked() -> None:
         assert [r[S.SUB_EVENT_TYPE] for r in rows] == ["Attack"], text
         assert rows[0][S.ACTOR2] == "Civilians (Syria)", text
         assert km(point(rows[0]), BUSAYRAH) < 5, text
+
+
+def test_arabic_attack_by_kamikaze_drones_is_an_air_strike_not_a_suicide_bombing() -> None:
+    rows = drafts("تعرض حقل العمر النفطي مساء اليوم لهجوم بطائرات مسيرة انتحارية.")
+    assert [r[S.SUB_EVENT_TYPE] for r in rows] == ["Air/drone strike"]
