@@ -600,3 +600,12 @@ def test_civilians_hit_by_sniper_fire_or_gunfire_are_attacked() -> None:
 def test_arabic_attack_by_kamikaze_drones_is_an_air_strike_not_a_suicide_bombing() -> None:
     rows = drafts("تعرض حقل العمر النفطي مساء اليوم لهجوم بطائرات مسيرة انتحارية.")
     assert [r[S.SUB_EVENT_TYPE] for r in rows] == ["Air/drone strike"]
+
+
+def test_a_countrys_aircraft_named_as_the_doer_is_its_military() -> None:
+    rows = drafts("US bombers struck a militia depot near Albukamal early on Monday.")
+    assert len(rows) == 1
+    assert rows[0][S.ACTOR1].startswith("Military Forces of the United States")
+    rows = drafts("Turkish jets bombed a farm near the town of al-Busayrah on Monday.")
+    assert len(rows) == 1
+    assert rows[0][S.ACTOR1].startswith("Military Forces of Turkey")
