@@ -792,12 +792,22 @@ def _same_event(e: _Draft, d: _Draft) -> bool:
 def _frames(region: Any, place: Any) -> bool:
     """A whole governorate told in a summary ("drones hit two bases in Deir ez-Zor and Homs")
     and a finer place inside it are one event: the summary adds to the event told in detail."""
+    if not (region.admin1 and region.admin1 == place.admin1):
+        return False
+    if (region.geo_precision or 3) >= 3:
+        return (place.geo_precision or 3) < 3
+    # «في الريف الشرقي لمدينة دير الزور», "the countryside of Raqqa city": an area around a town,
+    # not the town, that frames a village told in detail
     return (
-        (region.geo_precision or 3) >= 3
-        and (place.geo_precision or 3) < 3
-        and bool(region.admin1)
-        and region.admin1 == place.admin1
+        region.geo_precision == 2
+        and place.geo_precision == 1
+        and bool(_COUNTRYSIDE.search(region.mention or ""))
+        and km(region, place) <= COUNTRYSIDE_KM
     )
+
+
+_COUNTRYSIDE = re.compile(r"(?<!\w)(?:ال|بال|وال)?ريف|countryside|rural", re.IGNORECASE)
+COUNTRYSIDE_KM = 80.0
 
 
 def _absorb(e: _Draft, d: _Draft) -> _Draft:

@@ -609,3 +609,12 @@ def test_a_countrys_aircraft_named_as_the_doer_is_its_military() -> None:
     rows = drafts("Turkish jets bombed a farm near the town of al-Busayrah on Monday.")
     assert len(rows) == 1
     assert rows[0][S.ACTOR1].startswith("Military Forces of Turkey")
+
+
+def test_the_countryside_of_a_city_frames_the_village_told_after_it() -> None:
+    rows = drafts(
+        "اعتقلت قوات سوريا الديمقراطية ثلاثة شبان في الريف الشرقي لمدينة دير الزور اليوم. "
+        "وجرت حملة الاعتقال في بلدة البصيرة بحسب مصادر محلية."
+    )
+    assert [r[S.SUB_EVENT_TYPE] for r in rows] == ["Arrests"]
+    assert km(point(rows[0]), BUSAYRAH) < 5
