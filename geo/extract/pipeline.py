@@ -40,6 +40,15 @@ gazetteer. How each field is found:
   interceptions are disrupted weapons use and join the attack they stopped; history («وكان ...
   قد», an earlier month or week, "the third since ...") and photo captions make no event; "the
   attack" told again adds to the event before it, and gives it the place it lacked.
+- **roles as reports tell them**: a titled spokesman's group ("a commander with the PMF told
+  ...", «قال مصدر في قسد») only speaks; the enemy in a name ("the coalition against ISIS") is no
+  target; the counted dead of a strike («قتل ما لا يقل عن 18 عنصرا من ... في غارات») are its
+  target; "X claimed responsibility for a drone attack on Y" tells the attack with X its doer.
+- **weapons told together**: "rocket and drone attacks on X and Y" types each place by the
+  weapon a later sentence tells for it, a site named only by its noun ("the base was hit by
+  rockets") included; with none told, the air strike (first in :data:`triggers.PRIORITY`) stands.
+- **security operations**: dismantling a cell or an operation against one, words apart or not
+  («فككت قوات ... خلية»), is Arrests; fought («clashes killed two»), an armed clash.
 
 The steps live in private modules: :mod:`geo.extract._clauses` (sentences, clauses, cues),
 :mod:`geo.extract._roles` (who did what to whom) and :mod:`geo.extract._places` (place phrases, geocoded).
