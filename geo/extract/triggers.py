@@ -114,7 +114,7 @@ class Lexicon:
         self._add_lists(doc, ("roles",), nested=True)
         raids = doc.get("cell_raids") or {}
         self._raid_window = int(raids.get("window") or 0)
-        for part in ("verbs", "objects"):
+        for part in ("verbs", "objects", "doer_before"):
             self._add_list(f"cell_raids.{part}", raids.get(part) or {})
         self._words: dict[tuple[str, str], frozenset[str]] = {
             (name, lang): frozenset(
@@ -178,12 +178,15 @@ class Lexicon:
         if not cells:
             return []
         verbs = self.find("cell_raids.verbs", norm, toks, lang=lang, forms=forms)
+        doers = self.find("cell_raids.doer_before", norm, toks, lang=lang, forms=forms)
         starts = [t.start for t in toks]
         out = []
         for cell in cells:
             at = bisect.bisect_left(starts, cell.start)
             if any(
-                v.end <= cell.start and at - bisect.bisect_left(starts, v.end) <= self._raid_window
+                v.end <= cell.start
+                and at - bisect.bisect_left(starts, v.end) <= self._raid_window
+                and not any(v.end <= d.start < cell.start for d in doers)
                 for v in verbs
             ):
                 out.append(Trigger(cell.start, cell.end, ARRESTS, True, cell=True))

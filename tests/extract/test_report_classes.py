@@ -475,6 +475,16 @@ def test_a_cell_with_no_dismantling_or_operation_word_is_no_event() -> None:
     assert rows == []
 
 
+def test_an_attack_carried_out_by_a_cell_is_not_an_arrest() -> None:
+    rows = drafts(
+        "An operation carried out by an ISIS cell killed two shepherds near Mayadin on Monday."
+    )
+    assert [r[S.SUB_EVENT_TYPE] for r in rows] == ["Attack"]
+    rows = drafts("قتل راعيان في عملية نفذتها خلية لتنظيم داعش قرب مدينة الميادين اليوم.")
+    assert len(rows) == 1
+    assert rows[0][S.SUB_EVENT_TYPE] != "Arrests"
+
+
 def test_killing_in_a_raid_on_a_cell_is_not_coded_as_an_arrest() -> None:
     rows = drafts(
         "Coalition helicopters took part in an operation against an ISIS cell in Mayadin on "
