@@ -42,7 +42,11 @@ _CLAUSE_BREAK = {
 }
 # A softer boundary, used only when both sides report an event: «، و...», ", and".
 _CONJ_BREAK = {
-    "ar": re.compile(r"[،,]\s*(?=و\w)|[،,]\s*(?=كما(?!\w))"),
+    # «وسبق القذائف ...، هجوم نفذه مسلحون على ...»: after a comma, an event noun opens the next
+    "ar": re.compile(
+        r"[،,]\s*(?=و\w)|[،,]\s*(?=كما(?!\w))"
+        r"|[،,]\s*(?=(?:هجوم|هجوما|هجمات|غاره|غارات|اشتباكات|انفجار|تفجير)(?!\w))"
+    ),
     "en": re.compile(
         r",?\s+and\s+(?=(?:an?|the|two|three|several|\w+-?\w*\s+(?:forces|jets|drones))\b)|,\s+and\s+",
         re.IGNORECASE,
@@ -205,7 +209,13 @@ def is_reference(refs: list[PhraseMatch], t: trig.Trigger, s: Sentence, lang: st
         if word.startswith(("ب", "وب")) and not word.startswith(("بعد", "وبعد")):
             return False
         return cue_before(refs, t.start, s, max_words=0) is not None
-    return cue_before(refs, t.start, s, max_words=1) is not None
+    ref = cue_before(refs, t.start, s, max_words=1)
+    if ref is not None and s.nt.norm[ref.start : ref.end] == "responsibility for":
+        # "claimed responsibility for a drone attack on X" tells the attack; "for the attack"
+        # names one told before
+        between = [tok.text for tok in s.toks if ref.end <= tok.start < t.start]
+        return between not in (["a"], ["an"])
+    return ref is not None
 
 
 def cue_before(

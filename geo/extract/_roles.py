@@ -7,7 +7,15 @@ from dataclasses import dataclass
 
 from geo.extract import actors as actors_mod
 from geo.extract import triggers as trig
-from geo.extract._clauses import Context, Sentence, cue_after, cue_before, found, inside
+from geo.extract._clauses import (
+    Context,
+    Sentence,
+    cue_after,
+    cue_before,
+    found,
+    inside,
+    words_between,
+)
 from geo.extract._spans import PhraseMatch
 
 
@@ -45,24 +53,63 @@ def find_roles(
             "between",
             "air",
             "ground",
+            "named_aim",
+            "speaker_title",
         )
     }
-    trigger_ends = {t.end for t in live}
+    # «خلية لتنظيم داعش»: the group after a cell owns it, it did not carry anything out
+    trigger_ends = {t.end for t in live if not t.cell}
+    victims = _victim_zones(s.nt.norm, cs, ce, lang, live)
     roles: list[Role] = []
     outlets = [(m.start, m.end) for m in found(s, ctx, "@outlets")]
-    for m in found(s, ctx, "@actors", cs, ce):
+    mentions = found(s, ctx, "@actors", cs, ce)
+    for k, m in enumerate(mentions):
         if inside(m.start, outlets):
             continue  # «وفقاً لسنتكوم»: an outlet credited, not an actor of the event
         if inside(m.start, excluded):
             continue
+        if k and _names_aim(s, mentions[k - 1], m, cue["named_aim"]):
+            continue  # "the coalition against ISIS": the doer's name, not its target
         actor: actors_mod.Actor = m.payload  # type: ignore[assignment]
-        roles.append(
-            Role(actor, m.start, m.end, role_of(s, m, cue, trigger_ends, lang, target_zone))
+        role = (
+            "target"
+            if inside(m.start, victims)
+            else role_of(s, m, cue, trigger_ends, lang, target_zone)
         )
+        roles.append(Role(actor, m.start, m.end, role))
     between = cue["between"]
     if between and len(roles) >= 2 and all(r.start > between[0].end for r in roles[:2]):
         roles[0].role, roles[1].role = "attacker", "target"
     return roles
+
+
+# «قتل ما لا يقل عن 18 عنصرا من ميليشيا ... في غارات», "killed at least 12 militia fighters in
+# strikes": a count after the killing word makes it passive; whoever is counted died in the event
+_COUNTED_DEAD = {
+    "ar": re.compile(
+        r"(?<!\w)(?:و)?(?:قتل|مقتل|مصرع|اصابه|جرح)\s+(?:ما\s+لا\s+يقل\s+عن|اكثر\s+من|نحو|"
+        r"حوالي|قرابه|عدد\s+من|العشرات\s+من|\d+|اثنين|ثلاثه|اربعه|خمسه|سته|سبعه|ثمانيه|تسعه|عشره)"
+        r"(?!\w)"
+    ),
+    "en": re.compile(
+        r"(?<!\w)(?:killed|killing|wounded|wounding|injuring|injured)\s+(?:at\s+least\s+|some\s+|"
+        r"about\s+|around\s+|more\s+than\s+|dozens\s+of\s+)?(?:\d+|two|three|four|five|six|"
+        r"seven|eight|nine|ten|a\s+number\s+of|several)(?!\w)",
+        re.IGNORECASE,
+    ),
+}
+
+
+def _victim_zones(
+    norm: str, cs: int, ce: int, lang: str, live: list[trig.Trigger]
+) -> list[tuple[int, int]]:
+    """Spans naming the dead or wounded of the event: from the counted killing word to the
+    next event word (the strike that killed them), which may not follow it."""
+    zones = []
+    for m in _COUNTED_DEAD[lang].finditer(norm, cs, ce):
+        nxt = [t.start for t in live if t.start >= m.end()]
+        zones.append((m.start(), min(nxt) if nxt else ce))
+    return zones
 
 
 _ABBREVIATION = re.compile(r"\s*(?:\([^()]{1,15}\)|\))")
@@ -88,6 +135,8 @@ def role_of(
         cue["attribution"], m.start, s, max_words=0
     ):
         return "speaker"  # "..., the SDF said", «وقالت قسد»: who tells it, not who took part
+    if _titled_speaker(s, m, after, cue, lang):
+        return "speaker"  # "a commander with the PMF said", «قال قيادي في الحشد»
     prev = [t for t in s.toks if t.end <= m.start]
     if lang == "ar" and "ل" in m.prefix:
         # «قصف مدفعي لقوات النظام»: the agent of a verbal noun; «مواقع للميليشيات»: the owner.
@@ -122,6 +171,30 @@ def role_of(
     if cue_before(cue["active_verbs"], m.start, s, max_words=1):
         return "target"
     return "unknown"
+
+
+def _names_aim(s: Sentence, before: PhraseMatch, m: PhraseMatch, aims: list[PhraseMatch]) -> bool:
+    """Is ``m`` the enemy in the name of the actor right before it ("coalition against ISIS")?"""
+    actor: actors_mod.Actor = before.payload  # type: ignore[assignment]
+    if "against" not in actor.name.lower():
+        return False
+    aim = cue_after(aims, before.end, s, max_words=0)
+    return aim is not None and words_between(s, aim.end, m.start) <= 1
+
+
+def _titled_speaker(
+    s: Sentence, m: PhraseMatch, after: int, cue: dict[str, list[PhraseMatch]], lang: str
+) -> bool:
+    """A title names the actor's spokesman, and a verb of saying follows (English) or opens
+    the clause (Arabic) within a few words, with no event word between."""
+    title = cue_before(cue["speaker_title"], m.start, s, max_words=1)
+    if title is None:
+        return False
+    if lang == "ar":
+        said = cue_before(cue["attribution"], title.start, s, max_words=1)
+    else:
+        said = cue_after(cue["attribution"], after, s, max_words=6)
+    return said is not None
 
 
 Actors = tuple[

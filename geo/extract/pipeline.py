@@ -40,6 +40,15 @@ gazetteer. How each field is found:
   interceptions are disrupted weapons use and join the attack they stopped; history («وكان ...
   قد», an earlier month or week, "the third since ...") and photo captions make no event; "the
   attack" told again adds to the event before it, and gives it the place it lacked.
+- **roles as reports tell them**: a titled spokesman's group ("a commander with the PMF told
+  ...", «قال مصدر في قسد») only speaks; the enemy in a name ("the coalition against ISIS") is no
+  target; the counted dead of a strike («قتل ما لا يقل عن 18 عنصرا من ... في غارات») are its
+  target; "X claimed responsibility for a drone attack on Y" tells the attack with X its doer.
+- **weapons told together**: "rocket and drone attacks on X and Y" types each place by the
+  weapon a later sentence tells for it, a site named only by its noun ("the base was hit by
+  rockets") included; with none told, the air strike (first in :data:`triggers.PRIORITY`) stands.
+- **security operations**: dismantling a cell or an operation against one, words apart or not
+  («فككت قوات ... خلية»), is Arrests; fought («clashes killed two»), an armed clash.
 
 The steps live in private modules: :mod:`geo.extract._clauses` (sentences, clauses, cues),
 :mod:`geo.extract._roles` (who did what to whom) and :mod:`geo.extract._places` (place phrases, geocoded).
@@ -200,6 +209,10 @@ class _Draft:
     sentences: set[int] = field(default_factory=set)
     merge_only: bool = False  # "the strike" told again: may add to an event, never makes one
     pending: bool = False  # "X was targeted": a place whose kind of attack a later sentence tells
+    # "X and Y were targeted with rocket and drone attacks": the weapons told together; the
+    # sentence that tells the weapon used at one place types that place's event
+    kinds: frozenset[str] = frozenset()
+    sites: frozenset[str] = frozenset()  # kinds of site a clause with no place names ("the base")
 
 
 # --- public API ---------------------------------------------------------------------------------
@@ -604,6 +617,8 @@ def _clause_draft(
         sentences={s.index},
         merge_only=merge_only,
         pending=pending,
+        kinds=_mixed_weapons(live),
+        sites=_site_nouns(s, cs, ce, ctx) if place is None else frozenset(),
     )
     # "strikes on Mayadin and Albukamal": one event at each place the clause lists; a list of
     # provinces («في محافظتي دير الزور وحمص») sums up events the report tells one by one
@@ -623,6 +638,34 @@ _ROLE_WORDS = re.compile(
     r"(?<!\w)(?:involvement|responsibility|role|behind|carrying out|مسووليت\w*|مسووليه|علاقت\w*|"
     r"علاقه|تورط\w*|دور|وقوف\w*)(?!\w)"
 )
+
+
+_WEAPONS = frozenset([trig.AIR, trig.SHELLING])
+
+
+def _mixed_weapons(live: list[trig.Trigger]) -> frozenset[str]:
+    """The strike kinds of a clause that tells both ("rocket and drone attacks"), else none."""
+    kinds = frozenset(t.sub_event_type for t in live if t.strong) & _WEAPONS
+    return kinds if len(kinds) > 1 else frozenset()
+
+
+_SITE_KINDS = ("base", "oil_field", "gas_plant", "airport")
+
+
+def _site_nouns(s: Sentence, cs: int, ce: int, ctx: Context) -> frozenset[str]:
+    words = {t.text for t in s.toks if cs <= t.start < ce}
+    return frozenset(
+        k for k in _SITE_KINDS if words & ctx.lexicon.words(f"site_{k}", lang=ctx.lang)
+    )
+
+
+def _same_kind(e: _Draft, d: _Draft) -> bool:
+    """Same sub-event type, or one of the weapons a mixed clause told for the other."""
+    return (
+        e.sub_event_type == d.sub_event_type
+        or d.sub_event_type in e.kinds
+        or e.sub_event_type in d.kinds
+    )
 
 
 def _role_denials(s: Sentence, cs: int, ce: int, ctx: Context) -> list[tuple[int, int]]:
@@ -704,7 +747,7 @@ def _same_event(e: _Draft, d: _Draft) -> bool:
     raid = _told_twice(e, d) or (
         heard and S.EVENT_TYPE_OF[e.sub_event_type] == S.EVENT_TYPE_OF[d.sub_event_type]
     )
-    if e.sub_event_type != d.sub_event_type and not raid:
+    if not _same_kind(e, d) and not raid:
         if S.EVENT_TYPE_OF[e.sub_event_type] != S.EVENT_TYPE_OF[d.sub_event_type]:
             return False
         if "strong" == e.typed_by == d.typed_by:
@@ -723,12 +766,22 @@ def _same_event(e: _Draft, d: _Draft) -> bool:
     if e.place is None or d.place is None:
         # a clause with no place only joins an event of the same kind and named doer, or names
         # the doer of one told with none ("US bombers struck ..." after "the town was struck")
+        if (
+            d.place is None
+            and d.sub_event_type in e.kinds
+            and not d.kinds
+            and e.place is not None
+            and e.place.kind in d.sites
+        ):
+            # "the base was hit by rockets" after "rocket and drone attacks on the base and the
+            # field": the weapon used at the site of that kind
+            return True
         if e.actor1 == d.actor1:
             return not _unidentified(e.actor1)
         # a named doer joins an event told with none only when it hits no one else and is not
         # the event's own target (a reply: "the coalition responded by shelling ...")
         return (
-            e.sub_event_type == d.sub_event_type
+            _same_kind(e, d)
             and _unidentified(e.actor1)
             and not _unidentified(d.actor1)
             and d.actor2 is None
@@ -748,12 +801,22 @@ def _same_event(e: _Draft, d: _Draft) -> bool:
 def _frames(region: Any, place: Any) -> bool:
     """A whole governorate told in a summary ("drones hit two bases in Deir ez-Zor and Homs")
     and a finer place inside it are one event: the summary adds to the event told in detail."""
+    if not (region.admin1 and region.admin1 == place.admin1):
+        return False
+    if (region.geo_precision or 3) >= 3:
+        return (place.geo_precision or 3) < 3
+    # «في الريف الشرقي لمدينة دير الزور», "the countryside of Raqqa city": an area around a town,
+    # not the town, that frames a village told in detail
     return (
-        (region.geo_precision or 3) >= 3
-        and (place.geo_precision or 3) < 3
-        and bool(region.admin1)
-        and region.admin1 == place.admin1
+        region.geo_precision == 2
+        and place.geo_precision == 1
+        and bool(_COUNTRYSIDE.search(region.mention or ""))
+        and km(region, place) <= COUNTRYSIDE_KM
     )
+
+
+_COUNTRYSIDE = re.compile(r"(?<!\w)(?:ال|بال|وال)?ريف|countryside|rural", re.IGNORECASE)
+COUNTRYSIDE_KM = 80.0
 
 
 def _absorb(e: _Draft, d: _Draft) -> _Draft:
@@ -761,6 +824,11 @@ def _absorb(e: _Draft, d: _Draft) -> _Draft:
         e.place is None or (d.place.geo_precision or 3) < (e.place.geo_precision or 3)
     )
     strong = d.typed_by == "strong" and e.typed_by != "strong"
+    kinds = e.kinds
+    if e.kinds and d.sub_event_type in e.kinds and not d.kinds:
+        # "the air base was hit by 14 rockets" after "rocket and drone attacks on the base and
+        # the field": the weapon told for this place
+        strong, kinds = True, frozenset()
     if _told_twice(e, d):
         # the killing types the raid; an attack told first keeps its type when a defence is told
         strong = e.sub_event_type == trig.ARRESTS
@@ -789,6 +857,7 @@ def _absorb(e: _Draft, d: _Draft) -> _Draft:
         outlets=unique(e.outlets + d.outlets),
         fatalities=max(e.fatalities, d.fatalities),
         sentences=e.sentences | d.sentences,
+        kinds=kinds,
     )
 
 

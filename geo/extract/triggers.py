@@ -7,7 +7,8 @@ and is that report negated, background, or a reference back to another event.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import bisect
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -61,6 +62,7 @@ class Trigger:
     sub_event_type: str | None  # None: a weak trigger with no default
     strong: bool
     weak_group: int = -1  # index into the weak list, for weak triggers
+    cell: bool = False  # the cell of "dismantled a cell": an actor right after it owns the cell
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +112,10 @@ class Lexicon:
         ):
             self._add_list(name, doc.get(name) or {})
         self._add_lists(doc, ("roles",), nested=True)
+        raids = doc.get("cell_raids") or {}
+        self._raid_window = int(raids.get("window") or 0)
+        for part in ("verbs", "objects", "doer_before"):
+            self._add_list(f"cell_raids.{part}", raids.get(part) or {})
         self._words: dict[tuple[str, str], frozenset[str]] = {
             (name, lang): frozenset(
                 fold(_phrase(w, where=f"{where}, place_words.{name}.{lang}"))
@@ -153,7 +159,38 @@ class Lexicon:
                 found.append(Trigger(m.start, m.end, value, True))
             else:
                 found.append(Trigger(m.start, m.end, self._weak[value].default, False, value))
+        raids = self._cell_raids(norm, toks, lang=lang, forms=forms)
+        if raids:
+            taken = [(t.start, t.end) for t in found]
+            raids = [r for r in raids if not any(a < r.end and r.start < b for a, b in taken)]
+            if any(t.strong and t.sub_event_type in (CLASH, ATTACK) for t in found):
+                # "an operation against a cell ..., and clashes killed two": the raid was fought
+                raids = [replace(r, sub_event_type=CLASH) for r in raids]
+            found = sorted(found + raids, key=lambda t: t.start)
         return found
+
+    def _cell_raids(
+        self, norm: str, toks: list[Token], *, lang: str, forms: frozenset[str] | None
+    ) -> list[Trigger]:
+        """Arrests triggers on the cell of "dismantled an ISIS cell", «فككت قوات ... خلية»: the
+        verb and its object may stand words apart, which one phrase cannot say."""
+        cells = self.find("cell_raids.objects", norm, toks, lang=lang, forms=forms)
+        if not cells:
+            return []
+        verbs = self.find("cell_raids.verbs", norm, toks, lang=lang, forms=forms)
+        doers = self.find("cell_raids.doer_before", norm, toks, lang=lang, forms=forms)
+        starts = [t.start for t in toks]
+        out = []
+        for cell in cells:
+            at = bisect.bisect_left(starts, cell.start)
+            if any(
+                v.end <= cell.start
+                and at - bisect.bisect_left(starts, v.end) <= self._raid_window
+                and not any(v.end <= d.start < cell.start for d in doers)
+                for v in verbs
+            ):
+                out.append(Trigger(cell.start, cell.end, ARRESTS, True, cell=True))
+        return out
 
     def find(
         self,

@@ -446,3 +446,185 @@ def test_the_prison_is_a_building_not_a_village_named_prison() -> None:
         "مفخخة أمام باب السجن."
     )
     assert all(km(point(r), (36.50237, 40.74772)) < 10 for r in rows)
+
+
+# --- a security operation against a cell is an arrest ----------------------------------------
+
+
+def test_arabic_forces_dismantling_a_cell_words_apart_is_an_arrest() -> None:
+    rows = drafts(
+        "فككت وحدات مكافحة الإرهاب في قوات سوريا الديمقراطية مساء أمس خلية لتنظيم داعش "
+        "في مدينة الميادين."
+    )
+    assert [r[S.SUB_EVENT_TYPE] for r in rows] == ["Arrests"]
+    assert km(point(rows[0]), MAYADIN) < 5
+    assert "Syrian Democratic Forces" in rows[0][S.ACTOR1]
+
+
+def test_an_operation_against_a_cell_is_an_arrest_not_a_bomb() -> None:
+    rows = drafts(
+        "The SDF and the US-led coalition carried out an operation against an ISIS cell in "
+        "Mayadin on Monday. Residents heard explosions during the joint operation in Mayadin."
+    )
+    assert [r[S.SUB_EVENT_TYPE] for r in rows] == ["Arrests"]
+    assert km(point(rows[0]), MAYADIN) < 5
+
+
+def test_a_cell_with_no_dismantling_or_operation_word_is_no_event() -> None:
+    rows = drafts("Officials in Mayadin said an ISIS cell was active near the town last year.")
+    assert rows == []
+
+
+def test_an_attack_carried_out_by_a_cell_is_not_an_arrest() -> None:
+    rows = drafts(
+        "An operation carried out by an ISIS cell killed two shepherds near Mayadin on Monday."
+    )
+    assert [r[S.SUB_EVENT_TYPE] for r in rows] == ["Attack"]
+    rows = drafts("قتل راعيان في عملية نفذتها خلية لتنظيم داعش قرب مدينة الميادين اليوم.")
+    assert len(rows) == 1
+    assert rows[0][S.SUB_EVENT_TYPE] != "Arrests"
+
+
+def test_killing_in_a_raid_on_a_cell_is_not_coded_as_an_arrest() -> None:
+    rows = drafts(
+        "Coalition helicopters took part in an operation against an ISIS cell in Mayadin on "
+        "Monday, and clashes with the cell members killed two of them."
+    )
+    assert rows and all(r[S.SUB_EVENT_TYPE] != "Arrests" for r in rows)
+
+
+# --- who did it: speakers, names, the dead and claims ----------------------------------------
+
+
+def test_an_actor_introduced_by_a_title_before_said_is_only_the_speaker() -> None:
+    rows = drafts(
+        "A senior commander with the Popular Mobilization Forces in the border area told "
+        "reporters that a drone struck a truck near Albukamal on Monday."
+    )
+    assert len(rows) == 1
+    assert "Popular Mobilization" not in rows[0][S.ACTOR1]
+    assert not isinstance(rows[0][S.ACTOR2], str) or "Popular Mobilization" not in rows[0][S.ACTOR2]
+
+
+def test_arabic_speaker_titled_after_the_verb_of_saying_is_not_the_doer() -> None:
+    rows = drafts("قال مصدر في قوات سوريا الديمقراطية إن قذائف سقطت على بلدة البصيرة صباح اليوم.")
+    assert len(rows) == 1
+    assert "Syrian Democratic Forces" not in rows[0][S.ACTOR1]
+
+
+def test_the_enemy_in_the_coalitions_name_is_not_its_target() -> None:
+    rows = drafts(
+        "The US-led coalition against ISIS bombed an empty building in Mayadin on Monday."
+    )
+    assert len(rows) == 1
+    assert rows[0][S.ACTOR1] == "Global Coalition Against Daesh"
+    assert not isinstance(rows[0][S.ACTOR2], str) or "Islamic State" not in rows[0][S.ACTOR2]
+
+
+def test_fighters_counted_among_the_dead_of_an_air_strike_are_its_target() -> None:
+    for text in (
+        "قتل ما لا يقل عن عشرة مقاتلين أفغان ومن الميليشيات الموالية لإيران في غارات جوية على "
+        "مدينة البوكمال فجر اليوم.",
+        "Air strikes killed at least 9 fighters of the Iranian-backed militias near Albukamal "
+        "on Monday.",
+    ):
+        rows = drafts(text)
+        assert len(rows) == 1, text
+        assert rows[0][S.ACTOR1] == "Unidentified Military Forces", text
+        assert rows[0][S.ACTOR2] == "Militia (Pro-Iran)", text
+
+
+def test_a_group_claiming_an_attack_it_tells_is_its_doer() -> None:
+    for text in (
+        "The Islamic Resistance in Iraq claimed responsibility for a drone attack on the "
+        "Ain al-Asad air base on Monday.",
+        "تبنت المقاومة الإسلامية في العراق هجوما بطائرة مسيرة على قاعدة عين الأسد اليوم.",
+    ):
+        rows = drafts(text)
+        assert [r[S.SUB_EVENT_TYPE] for r in rows] == ["Air/drone strike"], text
+        assert rows[0][S.ACTOR1] == "Islamic Resistance in Iraq", text
+
+
+# --- rockets and drones told together ----------------------------------------------------------
+
+
+def test_each_place_of_a_mixed_attack_takes_the_weapon_told_for_it() -> None:
+    rows = drafts(
+        "Rocket and drone attacks targeted the al-Omar oil field and the Conoco gas field on "
+        "Monday. The Conoco field was hit by three rockets, a local source said. A drone "
+        "carrying explosives struck the al-Omar oil field."
+    )
+    told = sorted(
+        ("omar" if km(point(r), OMAR) < 3 else "conoco" if km(point(r), CONOCO) < 3 else "?",
+         r[S.SUB_EVENT_TYPE])
+        for r in rows
+    )  # fmt: skip
+    assert told == [
+        ("conoco", "Shelling/artillery/missile attack"),
+        ("omar", "Air/drone strike"),
+    ]
+
+
+def test_a_site_told_only_by_its_noun_takes_the_weapon_later_told() -> None:
+    rows = drafts(
+        "The Ain al-Asad air base was targeted with rocket and drone attacks on Monday. "
+        "The base was hit by seven rockets fired from a truck."
+    )
+    assert [r[S.SUB_EVENT_TYPE] for r in rows] == ["Shelling/artillery/missile attack"]
+
+
+def test_a_mixed_attack_with_no_weapon_told_per_place_stays_one_strike() -> None:
+    rows = drafts("Rocket and drone attacks targeted the Conoco gas field on Monday.")
+    assert [r[S.SUB_EVENT_TYPE] for r in rows] == ["Air/drone strike"]
+    assert km(point(rows[0]), CONOCO) < 3
+
+
+# --- more than one event in a sentence; people hit by gunfire ----------------------------------
+
+
+def test_arabic_event_noun_after_a_comma_opens_a_second_event() -> None:
+    rows = drafts(
+        "وسبق سقوط القذائف على حقل العمر النفطي صباح اليوم، هجوم شنه مسلحون على حاجز عسكري "
+        "في بلدة البصيرة."
+    )
+    kinds = sorted(
+        (r[S.SUB_EVENT_TYPE], "omar" if km(point(r), OMAR) < 3 else "busayrah")
+        for r in rows
+        if km(point(r), OMAR) < 3 or km(point(r), BUSAYRAH) < 3
+    )
+    assert kinds == [("Armed clash", "busayrah"), ("Shelling/artillery/missile attack", "omar")]
+
+
+def test_civilians_hit_by_sniper_fire_or_gunfire_are_attacked() -> None:
+    for text in (
+        "A sniper's bullets wounded two children in the town of al-Busayrah on Monday.",
+        "Two children were wounded by gunfire in the town of al-Busayrah on Monday.",
+        "أصيب طفلان برصاص قناص في بلدة البصيرة اليوم.",
+    ):
+        rows = drafts(text)
+        assert [r[S.SUB_EVENT_TYPE] for r in rows] == ["Attack"], text
+        assert rows[0][S.ACTOR2] == "Civilians (Syria)", text
+        assert km(point(rows[0]), BUSAYRAH) < 5, text
+
+
+def test_arabic_attack_by_kamikaze_drones_is_an_air_strike_not_a_suicide_bombing() -> None:
+    rows = drafts("تعرض حقل العمر النفطي مساء اليوم لهجوم بطائرات مسيرة انتحارية.")
+    assert [r[S.SUB_EVENT_TYPE] for r in rows] == ["Air/drone strike"]
+
+
+def test_a_countrys_aircraft_named_as_the_doer_is_its_military() -> None:
+    rows = drafts("US bombers struck a militia depot near Albukamal early on Monday.")
+    assert len(rows) == 1
+    assert rows[0][S.ACTOR1].startswith("Military Forces of the United States")
+    rows = drafts("Turkish jets bombed a farm near the town of al-Busayrah on Monday.")
+    assert len(rows) == 1
+    assert rows[0][S.ACTOR1].startswith("Military Forces of Turkey")
+
+
+def test_the_countryside_of_a_city_frames_the_village_told_after_it() -> None:
+    rows = drafts(
+        "اعتقلت قوات سوريا الديمقراطية ثلاثة شبان في الريف الشرقي لمدينة دير الزور اليوم. "
+        "وجرت حملة الاعتقال في بلدة البصيرة بحسب مصادر محلية."
+    )
+    assert [r[S.SUB_EVENT_TYPE] for r in rows] == ["Arrests"]
+    assert km(point(rows[0]), BUSAYRAH) < 5
