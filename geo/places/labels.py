@@ -29,7 +29,7 @@ import numpy as np
 
 from geo.places.gazetteer import KINDS, Gazetteer, sources_hash
 
-FORMAT = 1  # bump when the files' layout or the zoom rules change: a new folder is written
+FORMAT = 2  # bump when the files' layout or the zoom rules change: a new folder is written
 # Places named from this zoom on go into cell files; the ones named earlier into index.json.
 CELL_ZOOM = 7
 CELL_DEG = 2.0
@@ -115,8 +115,10 @@ def labels(gazetteer: Gazetteer) -> list[Label]:
         towns, _town_zooms(gazetteer.population), np.asarray(_ZOOM_OF_KIND, dtype=np.int8)[kinds]
     )
     population = np.asarray(gazetteer.population, dtype=np.int64)
-    # Named earlier first; then the bigger town; sites (no population) after towns of their zoom.
-    bigger_first = np.where(population > 0, -population, 1)
+    # Named earlier first; then, among the places of one zoom, the curated sites (the bases and
+    # fields reports name: an analyst of the Euphrates valley reads "al-Omar oil field" before
+    # the villages around it), then the bigger town.
+    bigger_first = np.where(towns, np.where(population > 0, -population, 1), np.iinfo(np.int64).min)
     order = np.lexsort((np.arange(len(zooms)), bigger_first, zooms))
     names_en, names_ar = gazetteer.names()
     lat = np.round(gazetteer.latitude, DECIMALS).tolist()
