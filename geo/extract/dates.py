@@ -134,9 +134,9 @@ _EN_MONTHS = {
     )
     for name in names
 }
-_AR_NUMBERS = {
-    "يومين": 2,
-    "يوم": 1,
+# Counts written as words, three to ten (folded Arabic, English two to ten): days ago here,
+# the dead and wounded in geo.extract.pipeline, each adding the words of its own sentences.
+AR_COUNT_WORDS = {
     "ثلاثه": 3,
     "اربعه": 4,
     "خمسه": 5,
@@ -146,9 +146,7 @@ _AR_NUMBERS = {
     "تسعه": 9,
     "عشره": 10,
 }
-_EN_NUMBERS = {
-    "a": 1,
-    "one": 1,
+EN_COUNT_WORDS = {
     "two": 2,
     "three": 3,
     "four": 4,
@@ -159,6 +157,8 @@ _EN_NUMBERS = {
     "nine": 9,
     "ten": 10,
 }
+_AR_NUMBERS = {"يومين": 2, "يوم": 1, **AR_COUNT_WORDS}
+_EN_NUMBERS = {"a": 1, "one": 1, **EN_COUNT_WORDS}
 
 
 def _alt(words) -> str:

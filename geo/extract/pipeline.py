@@ -136,29 +136,8 @@ _PLUPERFECT = {
     "en": re.compile(r"(?<!\w)had (?:reported|announced|said|claimed)(?!\w)"),
 }
 
-_AR_NUMBER_WORDS = {
-    "اثنين": 2,
-    "اثنان": 2,
-    "ثلاثه": 3,
-    "اربعه": 4,
-    "خمسه": 5,
-    "سته": 6,
-    "سبعه": 7,
-    "ثمانيه": 8,
-    "تسعه": 9,
-    "عشره": 10,
-}
-_EN_NUMBER_WORDS = {
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-}
+_AR_NUMBER_WORDS = {"اثنين": 2, "اثنان": 2, **dates_mod.AR_COUNT_WORDS}
+_EN_NUMBER_WORDS = dates_mod.EN_COUNT_WORDS
 _FATALITIES = {
     "ar": [
         re.compile(
