@@ -507,8 +507,7 @@ class Gazetteer:
         self.skeletons: KeyIndex = state["skeleton"]  # type: ignore[assignment]
         self.cores: KeyIndex = state["core"]  # type: ignore[assignment]
         self.path: Path | None = None
-        self._fuzzy_keys: list[str] | None = None
-        self._keys_by_country: dict[tuple[str, ...], tuple[list[str], np.ndarray]] = {}
+        self._keys_by_country: dict[tuple[str, ...] | None, FuzzyKeys] = {}
 
     # construction
     @classmethod
@@ -688,25 +687,53 @@ class Gazetteer:
         """Sites one of whose names, without its generic words, folds to ``key``."""
         return self.cores.get(key)
 
-    def fuzzy_keys(
-        self, countries: str | Sequence[str] | None = None
-    ) -> tuple[list[str], np.ndarray]:
-        """Folded keys (and their positions) to compare a misspelling with, optionally of some countries."""
-        if self._fuzzy_keys is None:
-            self._fuzzy_keys = self.folded.keys.to_list()
-        if countries is None:
-            return self._fuzzy_keys, np.arange(len(self._fuzzy_keys))
-        wanted = (countries,) if isinstance(countries, str) else tuple(countries)
+    def fuzzy_keys(self, countries: str | Sequence[str] | None = None) -> FuzzyKeys:
+        """Folded keys to compare a misspelling with, optionally only those of some countries."""
+        wanted = (countries,) if isinstance(countries, str) else countries
+        wanted = None if wanted is None else tuple(wanted)
         if wanted not in self._keys_by_country:
-            codes = [self.countries.index(c) for c in wanted if c in self.countries]
-            counts = np.diff(self.folded.indptr)
-            owner = np.repeat(np.arange(len(counts)), counts)
-            hit = np.isin(self.country_codes[self.folded.ids], codes)
-            positions = np.unique(owner[hit])
-            # Kept with the keys: the list is asked for once per misspelt mention.
-            keys = [self._fuzzy_keys[i] for i in positions]
-            self._keys_by_country[wanted] = (keys, positions)
+            if wanted is None:
+                positions = np.arange(len(self.folded.keys))
+            else:
+                codes = [self.countries.index(c) for c in wanted if c in self.countries]
+                counts = np.diff(self.folded.indptr)
+                owner = np.repeat(np.arange(len(counts)), counts)
+                hit = np.isin(self.country_codes[self.folded.ids], codes)
+                positions = np.unique(owner[hit])
+            # Kept: the list is asked for once per misspelt mention.
+            self._keys_by_country[wanted] = FuzzyKeys.of(self.folded.keys, positions)
         return self._keys_by_country[wanted]
+
+
+@dataclass(frozen=True)
+class FuzzyKeys:
+    """Keys ordered by length, so a misspelling is compared only with keys long enough to be it."""
+
+    keys: list[str]
+    positions: np.ndarray  # of each key in the folded index
+    lengths: np.ndarray
+
+    @classmethod
+    def of(cls, table: StringTable, positions: np.ndarray) -> FuzzyKeys:
+        keys = [table[int(i)] for i in positions]
+        lengths = np.fromiter((len(k) for k in keys), dtype=np.int64, count=len(keys))
+        order = np.argsort(lengths, kind="stable")
+        return cls([keys[i] for i in order], positions[order], lengths[order])
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def within_reach(self, key: str, cutoff: float) -> tuple[list[str], np.ndarray]:
+        """The keys whose length lets them score ``cutoff`` (0-100) with ``key`` on rapidfuzz's
+        ratio, and their positions. The ratio is 100 * (1 - d / (m + n)) with d, the insertions
+        and deletions between the two, at least |m - n|; so n lies in [m (1-k)/(1+k),
+        m (1+k)/(1-k)] for k = 1 - cutoff/100. The bounds are widened by one character against
+        rounding: every key left out scores below the cutoff."""
+        k = 1.0 - cutoff / 100.0
+        m = len(key)
+        low = int(np.searchsorted(self.lengths, m * (1 - k) / (1 + k) - 1, side="left"))
+        high = int(np.searchsorted(self.lengths, m * (1 + k) / (1 - k) + 1, side="right"))
+        return self.keys[low:high], self.positions[low:high]
 
 
 def _geonames_source(place_id: str) -> str:

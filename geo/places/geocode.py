@@ -499,14 +499,15 @@ class Geocoder:
         from rapidfuzz import fuzz, process
 
         gaz = self.gazetteer
-        choices, positions = gaz.fuzzy_keys(None if countries is None else tuple(sorted(countries)))
-        if not choices:
+        table = gaz.fuzzy_keys(None if countries is None else tuple(sorted(countries)))
+        if not len(table):
             return []
         best: dict[int, _Hit] = {}
         for keys, leftover in spans[-1:] + spans[:1]:  # the bare name, then the whole mention
             for key in keys:
                 if len(key) < 5:
                     continue
+                choices, positions = table.within_reach(key, FUZZY_CUTOFF)
                 for _choice, score, pos in process.extract(
                     key, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=20
                 ):

@@ -5,13 +5,17 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import ROOT
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geo.errors import InputError, ValidationError
 from geo.places.gazetteer import (
     SITE_COLUMNS,
     SITES_CSV,
+    FuzzyKeys,
     Gazetteer,
     KeyIndex,
     StringTable,
@@ -213,3 +217,22 @@ def test_full_index_loads_from_the_cache_in_another_process(full_gazetteer):
         cwd=ROOT,
     )
     assert out.stdout.split() == [str(len(full_gazetteer)), "حقل", "العمر", "النفطي"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    key=st.text(alphabet="abcdeلمرحيه", min_size=1, max_size=24),
+    others=st.lists(st.text(alphabet="abcdeلمرحيه", min_size=1, max_size=30), max_size=40),
+    cutoff=st.sampled_from([75.0, 86.0, 92.0]),
+)
+def test_a_misspelling_is_compared_with_every_key_that_could_be_it(key, others, cutoff):
+    """Keys are skipped by their length only when their ratio with the mention is below the
+    cutoff: the fuzzy lookup finds what comparing every key would."""
+    from rapidfuzz import fuzz
+
+    table = StringTable.of(others)
+    reach = FuzzyKeys.of(table, np.arange(len(others)))
+    kept, positions = reach.within_reach(key, cutoff)
+    assert sorted(kept) == sorted(others[int(p)] for p in positions)
+    passing = sorted(o for o in others if fuzz.ratio(key, o) >= cutoff)
+    assert [o for o in passing if o not in kept] == []
