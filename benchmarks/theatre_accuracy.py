@@ -109,6 +109,14 @@ class Score:
     seconds: float
     failures: list[str]
     unheld: int = 0  # failures whose place the gazetteer does not hold at all
+    wrong: int = 0  # answers given that are more than the tolerance off (the rest were refused)
+
+    @property
+    def answers_right(self) -> float:
+        """Of the points the geocoder gave, the share within the tolerance: a wrong point is
+        worse for an analyst than a refusal, which says the place is not known."""
+        answered = self.hits + self.wrong
+        return self.hits / answered if answered else float("nan")
 
     @property
     def share(self) -> float:
@@ -148,11 +156,12 @@ def score(coder: Geocoder, mentions: list[Mention], region: Sequence[str]) -> Sc
     started = time.perf_counter()
     results = [coder.geocode(m.text, region=region) for m in mentions]
     seconds = time.perf_counter() - started
-    unheld = 0
+    unheld = wrong = 0
     for m, r in zip(mentions, results, strict=True):
         if r.matched and km(m.latitude, m.longitude, r.latitude, r.longitude) <= m.tolerance_km:  # type: ignore[arg-type]
             hits += 1
             continue
+        wrong += r.matched
         if not held(coder, m):
             unheld += 1
             failures.append(f"{m.text!r} [{m.origin}]: not in the gazetteer - {r.reason[:100]}")
@@ -163,7 +172,7 @@ def score(coder: Geocoder, mentions: list[Mention], region: Sequence[str]) -> Sc
             else r.reason
         )
         failures.append(f"{m.text!r} [{m.origin}]: {got[:160]}")
-    return Score(hits, len(mentions), seconds, failures, unheld)
+    return Score(hits, len(mentions), seconds, failures, unheld, wrong)
 
 
 def print_figures(coder: Geocoder, region: Sequence[str], *, show_failures: bool = True) -> None:
@@ -176,10 +185,12 @@ def print_figures(coder: Geocoder, region: Sequence[str], *, show_failures: bool
     print(
         f"\nbare mentions of the theatre, region {','.join(region)}: share within 10 km of the reference"
     )
-    print("(held: mentions whose place the gazetteer holds, under a close name within 10 km)")
+    print("(held: mentions whose place the gazetteer holds, under a close name within 10 km;")
+    print(" wrong: a point given more than 10 km off, where the others not within were refused;")
+    print(" right of answers: within / (within + wrong))")
     print(
         f"{'list':36} {'mentions':>9} {'within':>7} {'share':>6} {'held':>5}"
-        f" {'share of held':>14} {'ms/lookup':>10}"
+        f" {'share of held':>14} {'wrong':>6} {'right of answers':>17} {'ms/lookup':>10}"
     )
     coder.geocode("Mayadinx", region=region)  # the first misspelling lists the region's keys
     scores = {}
@@ -190,7 +201,8 @@ def print_figures(coder: Geocoder, region: Sequence[str], *, show_failures: bool
         s = scores[label] = score(coder, mentions, region)
         print(
             f"{label:36} {s.total:9d} {s.hits:7d} {s.share:6.3f} {s.total - s.unheld:5d}"
-            f" {s.share_held:14.3f} {s.seconds / s.total * 1000:10.2f}"
+            f" {s.share_held:14.3f} {s.wrong:6d} {s.answers_right:17.3f}"
+            f" {s.seconds / s.total * 1000:10.2f}"
         )
     if show_failures:
         for label in ("real reports (committed list)", "ACLED locations, Syria+Iraq"):

@@ -66,6 +66,7 @@ from geo.text import (
     script_of,
     skeleton,
     strip_arabic_clitics,
+    without_accents,
 )
 
 if TYPE_CHECKING:
@@ -104,6 +105,12 @@ NEAR_MAX_KM = 150.0  # a near point farther than this from every candidate says 
 POPULATION_RATIO = 10.0  # a place this many times larger than every rival wins by population
 LARGE_TOWN = 20_000  # a town this large outranks a namesake too small to have been counted
 CITY = 100_000  # a city of exactly the name typed outranks a transliteration elsewhere
+TOWN = 15_000  # below this a place abroad is a village: a bare name of the region is not it
+# Shortest consonant skeleton a transliteration may match on, (Latin, Arabic). Three Latin
+# consonants are only a root (krk: Karak and Kirkuk; shr: Shurah and al-Asharah), shared by
+# names hundreds of km apart; Arabic script keeps every consonant, so three letters still
+# spell one name.
+_SKELETON_MIN = (4, 3)
 # Feature classes, best first: a town or a site over a quarter, over a farm, well or hill.
 _FEATURE_RANK = {"neighbourhood": 1, "locality": 2}
 
@@ -432,7 +439,7 @@ class Geocoder:
                         ids = gaz.lookup_core(key)
                     else:
                         skel = skeleton(key)
-                        if len(skel) < 3:
+                        if len(skel) < _SKELETON_MIN[script_of(key) == "ar"]:
                             continue
                         ids = gaz.lookup_skeleton(skel)
                     for i in ids.tolist():
@@ -548,9 +555,22 @@ class Geocoder:
             if found.elsewhere and prior.iso2:
                 return self._abroad(mention, found.elsewhere, prior)
             if found.elsewhere:
-                # No country given and nothing in the region: an exact name abroad is still a
-                # name the analyst may mean; it is resolved, and the reason says where it is.
-                hits = found.elsewhere
+                # No country given and nothing in the region. An analyst of the region who types
+                # Amman or Tehran means the city; a village abroad that shares the name of a
+                # village the gazetteer lacks (Rihaniya in Israel, Derdara in Morocco) or a city
+                # known by it only as an old or foreign name (Yathrib, Medina) is no place they
+                # mean: such a point would be hundreds of km off, not missing.
+                meant = [h for h in found.elsewhere if self._meant_abroad(h, seg)]
+                if not meant:
+                    names = _list_places(gaz, _by_size(gaz, found.elsewhere), limit=3)
+                    return GeocodeResult(
+                        mention=mention,
+                        matched=False,
+                        reason=f"no candidate in the region ({prior.region_names()}); outside "
+                        f"it, only {names}: give the country to place it there",
+                        candidates=tuple(self._candidate(h) for h in found.elsewhere[:10]),
+                    )
+                hits = meant
                 notes.append(f"outside the region ({prior.region_names()})")
             elif found.similar:
                 names = _list_places(gaz, _by_size(gaz, found.similar), limit=3)
@@ -653,6 +673,24 @@ class Geocoder:
                 score=round(result.score * 0.9, 3),
             )
         return result
+
+    def _meant_abroad(self, hit: _Hit, seg: _Segment) -> bool:
+        """A place outside the region that a bare mention stands for: one of the theatre's
+        curated sites and places (Tower 22 in Jordan), or a town (population TOWN or more)
+        named in Arabic script, or in Latin by its own name as written: not by a Latin
+        alternate ("Yathrib" is Medina's, "Koya" Coyah's in Guinea) nor by a spelling that only
+        folds to it ("Maan" is not Man)."""
+        gaz = self.gazetteer
+        place = gaz.place(hit.index)
+        if place.source in ("site", "place"):
+            return True
+        if place.population < TOWN:
+            return False
+        if script_of(" ".join(seg.raw)) == "ar":
+            return True  # Arabic names abroad are spellings of the place, not transliterations
+        own = {_as_written(n) for n in (place.name_en, place.name_ar) if n}
+        named = [w for w in seg.raw if generic_category(w) is None]
+        return _as_written(" ".join(seg.raw)) in own or _as_written(" ".join(named)) in own
 
     def _abroad(self, mention: str, hits: list[_Hit], prior: _Prior) -> GeocodeResult:
         """The name is a place only outside the report's country and region: say where."""
@@ -836,6 +874,12 @@ def _level_name(prior: _Prior, level: frozenset[str] | None) -> str:
     if level is None:
         return "world"
     return "country" if prior.iso2 and level == frozenset({prior.iso2}) else "region"
+
+
+def _as_written(text: str) -> str:
+    """A name as its letters are written: case, accents, spaces and marks aside, but no vowel
+    folded away."""
+    return "".join(ch for ch in without_accents(text.casefold()) if ch.isalnum())
 
 
 def _by_size(gaz: Gazetteer, hits: list[_Hit]) -> list[int]:

@@ -270,10 +270,11 @@ def test_cli_geocode_prints_the_match_and_the_reason(geocoder, monkeypatch, caps
     assert main(["geocode", "بادية بلدة الجلاء", "--country", "SY"]) == 0
     out = capsys.readouterr().out
     assert "Al Jala’" in out and "geo_precision 2" in out and "34.63346, 40.84054" in out
-    # Outside the theatre nothing tells the Syrian Hajin from the Turkish one (Saimbeyli).
-    assert main(["geocode", "Hajin", "--region", "FR", "--candidates"]) == 1
+    # Outside the region, the town whose own name is Hajin, not Saimbeyli in Turkey, which
+    # was once called so.
+    assert main(["geocode", "Hajin", "--region", "FR"]) == 0
     out = capsys.readouterr().out
-    assert "ambiguous between" in out and "geonames:302150" in out
+    assert "-> Hajin (" in out and "outside the region (France)" in out
     assert main(["geocode", "Hajin", "--near", "35.02,40.45"]) == 0
     assert "-> Hajin (" in capsys.readouterr().out
 
