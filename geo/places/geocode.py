@@ -544,13 +544,11 @@ class Geocoder:
             if asked and not any(gaz.kind(h.index) in _KIND_HINTS[asked] for h in found.elsewhere):
                 # "حقل الورد": no field of that name anywhere; a village abroad that shares the
                 # name without the word «حقل» is not where the report's field is.
-                names = _list_places(gaz, _by_size(gaz, found.elsewhere), limit=3)
-                return GeocodeResult(
-                    mention=mention,
-                    matched=False,
-                    reason=f"no candidate in the gazetteer: no {asked} of that name (elsewhere, "
-                    f"only other places so named: {names})",
-                    candidates=tuple(self._candidate(h) for h in found.elsewhere[:10]),
+                return self._refused(
+                    mention,
+                    found.elsewhere,
+                    f"no candidate in the gazetteer: no {asked} of that name (elsewhere, "
+                    "only other places so named: {names})",
                 )
             if found.elsewhere and prior.iso2:
                 return self._abroad(mention, found.elsewhere, prior)
@@ -562,24 +560,20 @@ class Geocoder:
                 # mean: such a point would be hundreds of km off, not missing.
                 meant = [h for h in found.elsewhere if self._meant_abroad(h, seg)]
                 if not meant:
-                    names = _list_places(gaz, _by_size(gaz, found.elsewhere), limit=3)
-                    return GeocodeResult(
-                        mention=mention,
-                        matched=False,
-                        reason=f"no candidate in the region ({prior.region_names()}); outside "
-                        f"it, only {names}: give the country to place it there",
-                        candidates=tuple(self._candidate(h) for h in found.elsewhere[:10]),
+                    return self._refused(
+                        mention,
+                        found.elsewhere,
+                        f"no candidate in the region ({prior.region_names()}); outside it, "
+                        "only {names}: give the country to place it there",
                     )
                 hits = meant
                 notes.append(f"outside the region ({prior.region_names()})")
             elif found.similar:
-                names = _list_places(gaz, _by_size(gaz, found.similar), limit=3)
                 where = prior.country_name or prior.region_names() or "the gazetteer"
-                return GeocodeResult(
-                    mention=mention,
-                    matched=False,
-                    reason=f"no candidate in {where}; only spellings like it elsewhere: {names}",
-                    candidates=tuple(self._candidate(h) for h in found.similar[:10]),
+                return self._refused(
+                    mention,
+                    found.similar,
+                    f"no candidate in {where}; only spellings like it elsewhere: {{names}}",
                 )
             else:
                 return GeocodeResult(
@@ -673,6 +667,16 @@ class Geocoder:
                 score=round(result.score * 0.9, 3),
             )
         return result
+
+    def _refused(self, mention: str, hits: list[_Hit], reason: str) -> GeocodeResult:
+        """No point, with the places that share the name listed (``{names}`` in the reason)."""
+        names = _list_places(self.gazetteer, _by_size(self.gazetteer, hits), limit=3)
+        return GeocodeResult(
+            mention=mention,
+            matched=False,
+            reason=reason.format(names=names),
+            candidates=tuple(self._candidate(h) for h in hits[:10]),
+        )
 
     def _meant_abroad(self, hit: _Hit, seg: _Segment) -> bool:
         """A place outside the region that a bare mention stands for: one of the theatre's
