@@ -28,12 +28,16 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from geo.places.gazetteer import Gazetteer  # noqa: E402
 from geo.places.geocode import Geocoder  # noqa: E402
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MENTIONS = ROOT / "tests" / "data" / "geocode_theatre_mentions.csv"
 REALDATA = ROOT.parent / "shared" / "realdata"
@@ -102,6 +106,42 @@ def acled_mentions(
     return list(out.values())
 
 
+def acled_split(
+    folder: Path = REALDATA, countries: Sequence[str] = ("Syria", "Iraq")
+) -> tuple[pd.DataFrame, list[Mention]]:
+    """ACLED's rows of the theatre split at their middle day: the earlier rows as a store holds
+    them after an import (reviewed), and the later rows' locations as mentions, one per country
+    and name. Empty without data."""
+    import pandas as pd
+
+    from geo import schema
+    from geo.formats import acled
+
+    frames = []
+    for path in sorted(folder.glob("acled_*.csv")) if folder.is_dir() else []:
+        events = acled.read(path)
+        frames.append(events[events["country"].isin(countries)].assign(origin_file=path.name))
+    if not frames:
+        return pd.DataFrame(), []
+    events = pd.concat(frames, ignore_index=True).dropna(subset=["event_date", "location"])
+    middle = events["event_date"].sort_values().iloc[len(events) // 2]
+    # typed and derived as an import stores them (imported rows are reviewed)
+    earlier = schema.validate(events[events["event_date"] < middle], unknown_columns="drop")
+    later: dict[tuple[str, str], Mention] = {}
+    for row in events[events["event_date"] >= middle].itertuples(index=False):
+        later.setdefault(
+            (row.country, str(row.location)),
+            Mention(
+                str(row.location),
+                float(row.latitude),
+                float(row.longitude),
+                TOLERANCE_KM,
+                f"ACLED {row.origin_file}, from {middle}",
+            ),
+        )
+    return earlier, list(later.values())
+
+
 @dataclass
 class Score:
     hits: int
@@ -136,11 +176,11 @@ def held(coder: Geocoder, mention: Mention) -> bool:
     from rapidfuzz import fuzz
 
     from geo.places.gazetteer import name_key
-    from geo.places.geocode import _haversine_km
+    from geo.places.geocode import haversine_km
 
     gaz = coder.gazetteer
     near = np.flatnonzero(
-        _haversine_km(mention.latitude, mention.longitude, gaz.latitude, gaz.longitude)
+        haversine_km(mention.latitude, mention.longitude, gaz.latitude, gaz.longitude)
         <= mention.tolerance_km
     )
     if not len(near):
@@ -204,6 +244,25 @@ def print_figures(coder: Geocoder, region: Sequence[str], *, show_failures: bool
             f" {s.share_held:14.3f} {s.wrong:6d} {s.answers_right:17.3f}"
             f" {s.seconds / s.total * 1000:10.2f}"
         )
+    earlier, later = acled_split()
+    if later:
+        from geo.places.known import known_places
+
+        places = known_places(earlier)
+        print(
+            f"\nthe store's own places: ACLED's Syria+Iraq rows split at their middle day; the"
+            f" locations of the later days ({len(later)}) geocoded with the gazetteer alone, then"
+            f" with the {len(places)} places the earlier days' {len(earlier)} events name"
+            " (an analyst who imported them)"
+        )
+        for label, with_store in (("gazetteer alone", coder), ("with the store", None)):
+            if with_store is None:
+                with_store = coder.with_known(places)
+            s = score(with_store, later, region)
+            print(
+                f"{label:36} {s.total:9d} {s.hits:7d} {s.share:6.3f} {'':5} {'':14}"
+                f" {s.wrong:6d} {s.answers_right:17.3f} {s.seconds / s.total * 1000:10.2f}"
+            )
     if show_failures:
         for label in ("real reports (committed list)", "ACLED locations, Syria+Iraq"):
             if label in scores:

@@ -472,7 +472,7 @@ def _import(
         ignored = [c for c in events.columns if c not in S.KINDS and c != S.GEOMETRY]
         report.ignored_columns += [c for c in ignored if c not in report.ignored_columns]
         typed, chunk_problems = _check(
-            events, chunk.problems, unknown=unknown, now=now, what=what, dates=order
+            events, chunk.problems, unknown=unknown, now=now, what=what, dates=order, store=store
         )
         typed_parts.append(typed)
         if chunk_problems:
@@ -577,14 +577,19 @@ def _check(
     now: datetime,
     what: str,
     dates: str = "auto",
+    store: EventStore | None = None,
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """The chunk's valid events, typed, and the problems of the others (reader's and schema's)."""
     problems = list(reader_problems)
     unreadable = {p.row for p in reader_problems}
     todo = events.drop(index=[r for r in unreadable if r in events.index])
     if lacks_coordinates(todo):
-        # Events that name a place but carry no coordinates are placed by the offline gazetteer.
-        todo, unplaced = fill_coordinates(todo)
+        # Events that name a place but carry no coordinates are placed by the offline gazetteer,
+        # and by the villages the store's events already name.
+        from geo.places.known import geocoder_with_store
+
+        coder = geocoder_with_store(store) if store is not None else None
+        todo, unplaced = fill_coordinates(todo, geocoder=coder)
         problems.extend(unplaced)
         todo = todo.drop(index=[p.row for p in unplaced])
     try:

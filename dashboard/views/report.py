@@ -115,6 +115,7 @@ if submitted:
     if form is not None:
         text, source, published, url = form
         from geo.extract import extract  # the lexicon and gazetteer load on first use
+        from geo.places.known import geocoder_with_store
 
         try:
             with st.spinner("Reading the report (the first one loads the gazetteer)…"):
@@ -124,6 +125,8 @@ if submitted:
                     published=published,
                     lang=st.session_state.get("report_lang", "auto"),
                     url=url,
+                    # the villages of the store's own events are places too
+                    geocoder=geocoder_with_store(data.store()).geocode,
                 )
         except ConflictmapError as exc:
             st.error(plain(str(exc)))

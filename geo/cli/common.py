@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
+from pathlib import Path
 
 from geo import dates as D
 from geo import schema as S
+from geo import settings
 from geo.errors import ConflictmapError
 from geo.event_files import default_store
 from geo.query import Filters
@@ -20,6 +22,19 @@ def get_store(args: argparse.Namespace) -> EventStore:
     if args.store:
         return open_store(args.store)
     return default_store()
+
+
+def existing_store(args: argparse.Namespace) -> EventStore | None:
+    """The store the user named or the default one, only when it exists: reading a report or
+    geocoding a name never creates one. None when there is none or it cannot be read."""
+    target = args.store or settings.DATABASE_URL or settings.STORE_PATH
+    is_file = not str(target).startswith(("postgresql://", "postgres://"))
+    if is_file and not Path(target).exists():
+        return None
+    try:
+        return open_store(target)
+    except ConflictmapError:
+        return None
 
 
 def _parse_day(text: str) -> date:

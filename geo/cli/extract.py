@@ -151,10 +151,16 @@ def cmd_extract(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from geo import schema as S
+    from geo.cli.common import existing_store
     from geo.extract import extract  # loads the lexicon and the gazetteer: only for this verb
     from geo.formats import geojson
+    from geo.places.known import geocoder_with_store
 
     reports = read_reports(args)
+    # The villages of the analyst's own events (an ACLED import codes each to its point) are
+    # places too, where the gazetteer has none.
+    known = existing_store(args)
+    geocode = geocoder_with_store(known).geocode if known is not None else None
     frames = []
     for r in reports:
         try:
@@ -166,6 +172,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
                     lang=args.lang,
                     url=r.url,
                     country=args.country,
+                    geocoder=geocode,
                 )
             )
         except InputError as exc:

@@ -24,13 +24,14 @@ from geo.cli.common import (
     add_date_arguments,
     add_filter_arguments,
     date_order,
+    existing_store,
     filters_from_args,
     get_store,
 )
 from geo.errors import ConflictmapError, ValidationError
 from geo.event_files import add_event_files, bundled_event_files
 from geo.export import FORMATS, export, get_format
-from geo.store import open_store
+from geo.store import EventStore, open_store
 
 
 # --- verbs -----------------------------------------------------------------------------------------
@@ -122,29 +123,30 @@ def _parse_point(text: str) -> tuple[float, float]:
 
 
 def cmd_geocode(args: argparse.Namespace) -> int:
-    from geo.places.geocode import describe, geocode
+    from geo.places.geocode import default_geocoder, describe
+    from geo.places.known import geocoder_with_store
     from geo.places.region import default_region, parse_region
 
-    region = parse_region(args.region) if args.region else default_region(_store_countries(args))
-    result = geocode(args.mention, country=args.country, near=args.near or None, region=region)
+    store = existing_store(args)
+    events = _loaded(store)
+    countries = events[S.COUNTRY].tolist() if S.COUNTRY in events.columns else None
+    region = parse_region(args.region) if args.region else default_region(countries)
+    coder = geocoder_with_store(store) if store is not None else default_geocoder()
+    result = coder.geocode(
+        args.mention, country=args.country, near=args.near or None, region=region
+    )
     print(describe(result, candidates=args.candidates))
     return 0 if result.matched else 1
 
 
-def _store_countries(args: argparse.Namespace) -> list[object] | None:
-    """Countries of the stored events (the theatre a bare name is read in), or None without a store.
-
-    An existing store only: geocoding a name never creates one.
-    """
-    target = args.store or settings.DATABASE_URL or settings.STORE_PATH
-    is_file = not str(target).startswith(("postgresql://", "postgres://"))
-    if is_file and not Path(target).exists():
-        return None
+def _loaded(store: EventStore | None) -> pd.DataFrame:
+    """The store's events (the theatre a bare name is read in), or none without a store."""
+    if store is None:
+        return pd.DataFrame()
     try:
-        frame = open_store(target).load()
+        return store.load()
     except ConflictmapError:
-        return None
-    return frame[S.COUNTRY].tolist() if S.COUNTRY in frame.columns else None
+        return pd.DataFrame()
 
 
 # --- parser ----------------------------------------------------------------------------------------

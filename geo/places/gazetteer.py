@@ -77,7 +77,13 @@ KINDS: tuple[str, ...] = (
     "locality",  # a minor named feature of a GeoNames dump: farm, well, hill, ruin
 )
 AREA_KINDS = frozenset({"governorate", "district", "region"})
-SOURCES = ("site", "geonames-dump", "geonames-cities500", "place")
+SOURCES = (
+    "site",
+    "geonames-dump",
+    "geonames-cities500",
+    "place",
+    "store",
+)  # store: geo.places.known
 # What the places list may call a populated place; all are stored as the kind "town".
 PLACE_KINDS = frozenset({"town", "village"})
 

@@ -44,6 +44,7 @@ come from ``CONFLICTMAP_BOUNDARIES`` when set (see :mod:`geo.places.boundaries`)
 
 from __future__ import annotations
 
+import copy
 import math
 import os
 from collections.abc import Sequence
@@ -172,7 +173,7 @@ class _Hit:
     leftover: tuple[str, ...]  # categories of the generic words not part of the matched name
 
 
-def _haversine_km(lat1: float, lon1: float, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
+def haversine_km(lat1: float, lon1: float, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
     p1, p2 = math.radians(lat1), np.radians(lat2)
     dlat = p2 - p1
     dlon = np.radians(lon2) - math.radians(lon1)
@@ -353,6 +354,18 @@ class Geocoder:
 
             region = default_region()
         self.region = tuple(region)
+        self.known: Geocoder | None = None  # places the store's events name (with_known)
+
+    def with_known(self, places: Sequence[Place]) -> Geocoder:
+        """This geocoder, also reading ``places`` (:mod:`geo.places.known`) where the gazetteer
+        has no answer for a name: they fill its gaps and never override it."""
+        coder = copy.copy(self)
+        coder.known = (
+            Geocoder(Gazetteer.from_places(places), boundaries=self.boundaries, region=self.region)
+            if places
+            else None
+        )
+        return coder
 
     # public
     def geocode(
@@ -389,11 +402,11 @@ class Geocoder:
         points = list(near or [])
         context: list[GeocodeResult] = []
         for seg in segments[1:]:
-            sub = self._resolve(seg, seg.text(), prior, points)
+            sub = self._resolve_or_known(seg, seg.text(), prior, points)
             if sub.matched:
                 context.append(sub)
                 points.append((sub.latitude, sub.longitude))  # type: ignore[arg-type]
-        result = self._resolve(segments[0], text, prior, points)
+        result = self._resolve_or_known(segments[0], text, prior, points)
         if result.matched or not context:
             return replace(result, mention=mention)
         # The named place is unknown but the places situating it are known: code the event to
@@ -411,6 +424,17 @@ class Geocoder:
         )
 
     # internals
+    def _resolve_or_known(
+        self, seg: _Segment, mention: str, prior: _Prior, near: list[tuple[float, float]]
+    ) -> GeocodeResult:
+        result = self._resolve(seg, mention, prior, near)
+        if result.matched or self.known is None:
+            return result
+        known = self.known._resolve(seg, mention, prior, near)
+        if not known.matched:
+            return result
+        return replace(known, reason=f"{known.reason}; not in the gazetteer ({result.reason})")
+
     def _lookup(self, seg: _Segment, prior: _Prior) -> _Found:
         """Candidates by the match and the prior: the report's country, the region, the world.
 
@@ -715,7 +739,7 @@ class Geocoder:
         clusters: list[list[_Hit]] = []
         for h in sorted(hits, key=lambda h: (-h.score, -int(gaz.population[h.index]))):
             for c in clusters:
-                d = _haversine_km(
+                d = haversine_km(
                     float(gaz.latitude[h.index]),
                     float(gaz.longitude[h.index]),
                     gaz.latitude[[x.index for x in c]],
@@ -756,7 +780,7 @@ class Geocoder:
         for c in clusters:
             idx = [h.index for h in c]
             d = min(
-                float(_haversine_km(lat, lon, gaz.latitude[idx], gaz.longitude[idx]).min())
+                float(haversine_km(lat, lon, gaz.latitude[idx], gaz.longitude[idx]).min())
                 for lat, lon in near
             )
             dists.append(d)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from geo import schema as S
@@ -142,3 +143,43 @@ def test_a_bad_line_of_the_stream_is_named_and_nothing_is_printed(
     assert code == 2 and out == ""
     assert "line 2, field published: 'last week' is not a date and time" in err
     assert "line 3: not a JSON object" in err
+
+
+# --- the villages of the analyst's own events ---------------------------------------------------
+VILLAGE_REPORT = (
+    "Gunmen attacked an SDF checkpoint in the village of Abu Hamam in the eastern Deir ez-Zor "
+    "countryside on Tuesday, killing two fighters, local sources said.\n"
+)
+
+
+def test_a_village_the_store_has_events_at_places_a_later_report(tmp_path: Path, capsys) -> None:
+    from conftest import make_event
+
+    report = tmp_path / "village.txt"
+    report.write_text(VILLAGE_REPORT, encoding="utf-8")
+    gpkg = str(tmp_path / "events.gpkg")
+    argv = ["--store", gpkg, "extract", str(report), "--source", "Test Wire",
+            "--published", "2023-05-18T10:00+03:00"]  # fmt: skip
+    store = GeoPackageStore(gpkg)
+    store.add(S.validate(pd.DataFrame([make_event(**{S.EVENT_ID: "X-0"})])))  # Mayadin only
+
+    code, out, _ = run(capsys, *argv)
+    before = json.loads(out)["features"]
+    assert code == 0 and [f["properties"]["geo_precision"] for f in before] == [3]
+
+    # an import codes an earlier event to the village, with its point
+    store.add(
+        S.validate(pd.DataFrame([make_event(**{
+            S.EVENT_ID: "X-1", S.LOCATION: "Abu Hamam", S.LATITUDE: 34.86, S.LONGITUDE: 40.77,
+        })]))
+    )  # fmt: skip
+    code, out, _ = run(capsys, *argv)
+    (after,) = json.loads(out)["features"]
+    assert after["properties"]["location"] == "Abu Hamam"
+    assert after["properties"]["geo_precision"] == 1
+    assert after["geometry"]["coordinates"] == [40.77, 34.86]
+    assert after["properties"]["event_date"] == "2023-05-16"
+
+    code, out, _ = run(capsys, "--store", gpkg, "geocode", "Abu Hamam")
+    assert code == 0 and "-> Abu Hamam  [store:sy:abuhamam, town]" in out
+    assert "the store: 1 event coded there at precision 1, e.g. X-1" in out
