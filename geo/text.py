@@ -296,13 +296,17 @@ GENERIC_WORDS: dict[str, str] = {
             "nahiya",
             "nahiyah",
             "nahiyat",
+            # Iraq's districts (qada) are named after their seats as Syria's are
+            "qada",
+            "qadaa",
+            "qadha",
         ],
         "region_part",
     ),
     **dict.fromkeys(
         [
             *("ريف", "باديه", "بوادي", "شرق", "شرقي", "غرب", "غربي", "شمال", "شمالي", "جنوب"),
-            *("جنوبي", "ناحيه"),
+            *("جنوبي", "ناحيه", "قضاء"),
         ],
         "region_part",
     ),

@@ -94,11 +94,14 @@ def found(s: Sentence, ctx: Context, what: str, cs: int = 0, ce: int | None = No
             found_triggers = ctx.lexicon.triggers(norm, toks, lang=lang, forms=forms)
             if lang == "en":
                 # "the Counter Rocket, Artillery, and Mortar system", "Strike Force": words of a
-                # name (capitalised inside the sentence) are not event words
+                # name (capitalised inside the sentence) are not event words; an acronym
+                # ("RPGs", "IED") is written in capitals wherever it stands
                 found_triggers = [
                     t
                     for t in found_triggers
-                    if t.start == 0 or not s.nt.text(t.start, t.end)[:1].isupper()
+                    if t.start == 0
+                    or not s.nt.text(t.start, t.end)[:1].isupper()
+                    or s.nt.text(t.start, t.end)[:2].isupper()
                 ]
             s.found[what] = found_triggers
         elif what == "@actors":
@@ -209,13 +212,59 @@ def is_reference(refs: list[PhraseMatch], t: trig.Trigger, s: Sentence, lang: st
         if word.startswith(("ب", "وب")) and not word.startswith(("بعد", "وبعد")):
             return False
         return cue_before(refs, t.start, s, max_words=0) is not None
-    ref = cue_before(refs, t.start, s, max_words=1)
-    if ref is not None and s.nt.norm[ref.start : ref.end] == "responsibility for":
+    return any(_refers(ref, t, s) for ref in refs)
+
+
+def _refers(ref: PhraseMatch, t: trig.Trigger, s: Sentence) -> bool:
+    if cue_before([ref], t.start, s, max_words=_EN_REFERENCE_WORDS) is None:
+        return False
+    between = [tok.text for tok in s.toks if ref.end <= tok.start < t.start]
+    if s.nt.norm[ref.start : ref.end] == "responsibility for":
         # "claimed responsibility for a drone attack on X" tells the attack; "for the attack"
         # names one told before
-        between = [tok.text for tok in s.toks if ref.end <= tok.start < t.start]
-        return between not in (["a"], ["an"])
-    return ref is not None
+        return len(between) <= 1 and between not in (["a"], ["an"])
+    # "after an attack", "comes after a 30-plus rocket attack", "following last week's deadly
+    # strike": an article, a count or a word of time between the cue and the event word
+    return len(between) <= 1 or all(_reference_filler(w) for w in between)
+
+
+_EN_REFERENCE_WORDS = 4
+_FILLERS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "this",
+        "that",
+        "these",
+        "those",
+        "last",
+        "recent",
+        "earlier",
+        "previous",
+        "deadly",
+        "weekend",
+        "week's",
+        "month's",
+        "night's",
+        "several",
+        "multiple",
+        "plus",
+        "more",
+        "than",
+        "some",
+        "nearly",
+        "at",
+        "least",
+    ]
+)
+
+
+def _reference_filler(word: str) -> bool:
+    from geo.extract.dates import EN_COUNT_WORDS
+
+    w = word.lower().strip("\"'“”‘’")
+    return not w or w in _FILLERS or w in EN_COUNT_WORDS or any(ch.isdigit() for ch in w)
 
 
 def cue_before(

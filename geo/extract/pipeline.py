@@ -85,6 +85,8 @@ from geo.extract._clauses import (
     Context,
     Sentence,
     clauses,
+    cue_after,
+    cue_before,
     found,
     inside,
     live_triggers,
@@ -489,11 +491,12 @@ def _clause_draft(
         and previous is not None
         and (
             _definite(s, decided_by, lang)
-            or any(not t.strong and t.sub_event_type is None for t in live)
+            or (any(not t.strong and t.sub_event_type is None for t in live) and not attackers)
         )
     ):
         # "its headquarters had been struck and four fighters killed" after strikes were told
-        # "the attack targeted ...", «الهجوم استهدف»: the event told before, not a new one
+        # "the attack targeted ...", «الهجوم استهدف»: the event told before, not a new one. With
+        # a doer of its own ("unknown assailants targeted X with RPGs") a clause tells a new one.
         sub, merge_only = previous, True
     elif sub is not None and sub in told and lang == "en" and _definite(s, decided_by, lang):
         # "X said the drone attack on Erbil airport was ...": a drone attack told before
@@ -559,6 +562,11 @@ def _clause_draft(
     clause_dates = [
         d for d in sentence_dates(s, ctx) if d.rule != "year" and cs <= norm_pos(s, d.start) < ce
     ]
+    if len(clause_dates) > 1:
+        # "the group on Tuesday claimed an attack ... late on Sunday", "said on Monday": the day
+        # of a claim or a statement is not the day of the event the clause also dates
+        said = found(s, ctx, "claimed", cs, ce) + found(s, ctx, "attribution", cs, ce)
+        clause_dates = [d for d in clause_dates if not _day_of_saying(s, d, said)] or clause_dates
     if clause_dates:
         date, date_from = clause_dates[0], "stated"
     elif sentence_date is not None:
@@ -604,6 +612,14 @@ def _clause_draft(
     if _REGION_LIST.search(norm, cs, ce):
         listed = []
     return [draft, *(replace(draft, place=other) for other in listed)]
+
+
+def _day_of_saying(s: Sentence, date: dates_mod.DateMatch, said: list) -> bool:
+    start, end = norm_pos(s, date.start), norm_pos(s, date.end)
+    return (
+        cue_after(said, end, s, max_words=1) is not None
+        or cue_before(said, start, s, max_words=1) is not None
+    )
 
 
 # --- roles --------------------------------------------------------------------------------------
@@ -885,6 +901,17 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
                     w, sub_event_type=d.sub_event_type, typed_by=d.typed_by, pending=False
                 )
                 events.append(_absorb(typed, d))
+    for w in waiting:
+        # "unknown assailants targeted the SDF's headquarters in X" and nothing later says how:
+        # typed by whom it hit, as ACLED types an attack (armed men: a battle; civilians: an
+        # attack). Unless the place is an event's already, told with its weapon.
+        told = any(
+            e.place is not None and (km(e.place, w.place) <= MERGE_KM or _frames(e.place, w.place))
+            for e in events
+        )
+        if w.actor2 is not None and not told:
+            sub = trig.ATTACK if w.actor2.type == "Civilians" else trig.CLASH
+            events.append(replace(w, sub_event_type=sub, typed_by="default", pending=False))
     return _fold_summaries(events)
 
 

@@ -111,7 +111,7 @@ TOWN = 15_000  # below this a place abroad is a village: a bare name of the regi
 # consonants are only a root (krk: Karak and Kirkuk; shr: Shurah and al-Asharah), shared by
 # names hundreds of km apart; Arabic script keeps every consonant, so three letters still
 # spell one name.
-_SKELETON_MIN = (4, 3)
+_SKELETON_MIN = (4, 4)
 # Feature classes, best first: a town or a site over a quarter, over a farm, well or hill.
 _FEATURE_RANK = {"neighbourhood": 1, "locality": 2}
 
