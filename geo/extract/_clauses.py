@@ -256,6 +256,11 @@ _FILLERS = frozenset(
         "nearly",
         "at",
         "least",
+        "odd",
+        "or",
+        "so",
+        "dozen",
+        "dozens",
     ]
 )
 

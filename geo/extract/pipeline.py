@@ -127,6 +127,7 @@ _COUNTED_SINCE = {
 }
 
 # "came a (mere) day after", «بعد يوم من»: what follows happened the day before
+_NOT_LETTERS = re.compile(r"[\W_]+")
 _DAY_AFTER = {
     "en": re.compile(r"(?<!\w)(?:a|one)\s+(?:\w+\s+)?day\s+after(?!\w)"),
     "ar": re.compile(r"(?<!\w)بعد\s+يوم\s+(?:واحد\s+)?(?:من|على)(?!\w)"),
@@ -493,6 +494,7 @@ def _clause_draft(
             _definite(s, decided_by, lang)
             or (any(not t.strong and t.sub_event_type is None for t in live) and not attackers)
         )
+        and not _another_event(s, cs, ctx)
     ):
         # "its headquarters had been struck and four fighters killed" after strikes were told
         # "the attack targeted ...", «الهجوم استهدف»: the event told before, not a new one. With
@@ -612,6 +614,14 @@ def _clause_draft(
     if _REGION_LIST.search(norm, cs, ce):
         listed = []
     return [draft, *(replace(draft, place=other) for other in listed)]
+
+
+def _another_event(s: Sentence, cs: int, ctx: Context) -> bool:
+    """The clause opens on "Separately", «وفي سياق آخر»: what it tells is not the event before."""
+    return any(
+        m.start >= cs and not _NOT_LETTERS.sub("", s.nt.norm[cs : m.start])
+        for m in found(s, ctx, "another_event")
+    )
 
 
 def _day_of_saying(s: Sentence, date: dates_mod.DateMatch, said: list) -> bool:

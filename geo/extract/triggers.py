@@ -102,6 +102,7 @@ class Lexicon:
             "negation",
             "no_casualties",
             "background",
+            "another_event",
             "reference_before",
             "attribution",
             "denied_role",

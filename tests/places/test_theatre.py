@@ -353,3 +353,16 @@ def test_a_city_abroad_is_found_by_its_own_name_not_by_an_alternate_or_a_folded_
     assert r.place_id == "p:medina" and "outside the region (Syria, Iraq)" in r.reason
     assert not coder.geocode("Yathrib").matched  # Medina's old name, also a village's
     assert not coder.geocode("Maan").matched  # folds to Man, but is not how Man is written
+
+
+def test_arabic_spellings_that_differ_in_their_long_vowels_are_different_names(geocoder):
+    # «القورية» (al-Quriyah, on the Euphrates) and «قارة» (Qarah, in the Qalamoun) share q-r-h
+    # once their long vowels are dropped: three letters are no transliteration of each other
+    r = geocoder.geocode("القورية", region=("SY", "IQ"))
+    assert r.matched and r.name_en == "al-Quriyah", r.reason
+    assert km(r.latitude, r.longitude, 35.0025, 40.51167) < 2
+    # «كونيكو» and «كونوكو» keep four letters apart from their vowels: still one field
+    assert (
+        geocoder.geocode("حقل كونيكو", country="SY").place_id
+        == geocoder.geocode("حقل كونوكو", country="SY").place_id
+    )
