@@ -335,7 +335,18 @@ def place_phrases(
                 ):
                     break
                 j += 1
-        phrases.append((tok.start, toks[j - 1].end))
+        start = tok.start
+        if (
+            ctx.lang == "en"
+            and i >= 2
+            and toks[i - 1].text == "of"
+            and generic_category(toks[i - 2].text) in ("region_part", "vicinity")
+            and not inside(toks[i - 2].start, blocked)
+        ):
+            # "an explosion north of Baghdad", "the outskirts of Hajin": the area around the
+            # town, not the town (precision 2, or the governorate's 3)
+            start = toks[i - 2].start
+        phrases.append((start, toks[j - 1].end))
         i = j
     return phrases
 

@@ -407,6 +407,15 @@ class Geocoder:
                 context.append(sub)
                 points.append((sub.latitude, sub.longitude))  # type: ignore[arg-type]
         result = self._resolve_or_known(segments[0], text, prior, points)
+        if result.matched and context and not any(_situates(c, result) for c in context):
+            # "the Khan area of Tarmiyah district": the only Khan is a hamlet in Syria, far from
+            # the Tarmiyah the same words put it in. The mention's own frame wins.
+            result = replace(
+                result,
+                matched=False,
+                reason=f"the only match, {result.name_en} ({result.country}), is not in or near "
+                f"{context[0].name_en}",
+            )
         if result.matched or not context:
             return replace(result, mention=mention)
         # The named place is unknown but the places situating it are known: code the event to
@@ -418,8 +427,10 @@ class Geocoder:
             geo_precision=max(2, best.geo_precision or 2),
             score=round(best.score * 0.5, 3),
             reason=(
-                f"{segments[0].text()!r} is not in the gazetteer ({result.reason}); coded to "
-                f"{best.name_en} named in the same mention, as a part of its area"
+                f"{segments[0].text()!r} is "
+                + ("set aside" if result.place_id else "not in the gazetteer")
+                + f" ({result.reason}); coded to {best.name_en} named in the same mention, as a "
+                "part of its area"
             ),
         )
 
@@ -902,6 +913,22 @@ def _level_name(prior: _Prior, level: frozenset[str] | None) -> str:
     if level is None:
         return "world"
     return "country" if prior.iso2 and level == frozenset({prior.iso2}) else "region"
+
+
+SITUATED_KM = 60.0  # how far from a town that situates it ("X near Y", "X in Y") a place may lie
+
+
+def _situates(frame: GeocodeResult, place: GeocodeResult) -> bool:
+    """Whether ``frame``, named in the same mention, can hold ``place``: a governorate or
+    district of its country (its own, when both are known), or a town or site near it."""
+    if frame.kind in AREA_KINDS:
+        return frame.country == place.country and (
+            not (frame.admin1 and place.admin1) or frame.admin1 == place.admin1
+        )
+    return (
+        float(haversine_km(frame.latitude, frame.longitude, place.latitude, place.longitude))  # type: ignore[arg-type]
+        <= SITUATED_KM
+    )
 
 
 def _as_written(text: str) -> str:

@@ -15,7 +15,6 @@ gaps, they never override a curated site or a GeoNames town.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
@@ -42,6 +41,8 @@ class EventSource(Protocol):
 
 def known_places(events: pd.DataFrame) -> list[Place]:
     """The places that reviewed events coded at geo_precision 1 name, one per name and spot."""
+    import pandas as pd
+
     from geo import schema as S
 
     needed = {S.LOCATION, S.LATITUDE, S.LONGITUDE, S.GEO_PRECISION, S.COUNTRY}
@@ -56,77 +57,76 @@ def known_places(events: pd.DataFrame) -> list[Place]:
     if S.STATUS in events.columns:
         keep &= events[S.STATUS] == "reviewed"
     rows = events.loc[keep]
-    groups: dict[tuple[str, str], list[tuple[str, float, float, str, str, str]]] = {}
-    for loc, lat, lon, country, admin1, admin2, event_id in zip(
-        rows[S.LOCATION].astype(str),
-        rows[S.LATITUDE].astype(float),
-        rows[S.LONGITUDE].astype(float),
-        rows[S.COUNTRY],
-        _column(rows, S.ADMIN1),
-        _column(rows, S.ADMIN2),
-        _column(rows, S.EVENT_ID),
-        strict=True,
-    ):
-        info = find_country(country)
-        key = name_key(loc)
-        if info is None or not key:
-            continue
-        groups.setdefault((info.iso2, key), []).append(
-            (loc.strip(), lat, lon, admin1, admin2, event_id)
-        )
+    if rows.empty:
+        return []
+    # Names and countries are few against the events: each is read once.
+    location = rows[S.LOCATION].astype(str).str.strip()
+    keys = {name: name_key(name) for name in location.unique()}
+    countries = {c: find_country(c) for c in rows[S.COUNTRY].dropna().unique()}
+    table = pd.DataFrame(
+        {
+            "location": location,
+            "key": location.map(keys),
+            "iso2": rows[S.COUNTRY].map(lambda c: countries[c].iso2 if countries.get(c) else ""),
+            "latitude": rows[S.LATITUDE].astype(float),
+            "longitude": rows[S.LONGITUDE].astype(float),
+            "admin1": _text(rows, S.ADMIN1),
+            "admin2": _text(rows, S.ADMIN2),
+            "event_id": _text(rows, S.EVENT_ID),
+        }
+    )
+    table = table[(table["key"] != "") & (table["iso2"] != "")]
     places: list[Place] = []
-    for (iso2, key), found in sorted(groups.items()):
-        for n, spot in enumerate(_spots(found)):
-            places.append(_place(iso2, key, n, spot))
+    for (iso2, key), group in table.groupby(["iso2", "key"], sort=True):
+        for n, spot in enumerate(_spots(group)):
+            places.append(_place(str(iso2), str(key), n, spot))
     return places
 
 
-def _column(rows: pd.DataFrame, name: str) -> list[str]:
+def _text(rows: pd.DataFrame, name: str) -> pd.Series:
+    import pandas as pd
+
     if name not in rows.columns:
-        return [""] * len(rows)
-    return ["" if v is None or v != v else str(v) for v in rows[name]]
+        return pd.Series("", index=rows.index)
+    return rows[name].astype(object).where(rows[name].notna(), "").astype(str)
 
 
-def _spots(
-    found: list[tuple[str, float, float, str, str, str]],
-) -> list[list[tuple[str, float, float, str, str, str]]]:
-    """Events of one name, grouped by where they are: the first of each group is its seed."""
+def _spots(group: pd.DataFrame) -> list[pd.DataFrame]:
+    """Events of one name, grouped by where they are: each group is the events within
+    CLUSTER_KM of the first one left."""
     from geo.places.geocode import haversine_km
 
-    spots: list[list[tuple[str, float, float, str, str, str]]] = []
-    for event in found:
-        for spot in spots:
-            if float(haversine_km(spot[0][1], spot[0][2], event[1], event[2])) <= CLUSTER_KM:
-                spot.append(event)
-                break
-        else:
-            spots.append([event])
+    lat, lon = group["latitude"].to_numpy(), group["longitude"].to_numpy()
+    left = np.arange(len(group))
+    spots = []
+    while left.size:
+        near = haversine_km(lat[left[0]], lon[left[0]], lat[left], lon[left]) <= CLUSTER_KM
+        spots.append(group.iloc[left[near]])
+        left = left[~near]
     return spots
 
 
-def _place(
-    iso2: str, key: str, n: int, spot: list[tuple[str, float, float, str, str, str]]
-) -> Place:
-    spellings = Counter(e[0] for e in spot)
-    name = spellings.most_common(1)[0][0]
-    arabic = [s for s in spellings if re.search("[\u0600-\u06ff]", s)]
-    example = next((e[5] for e in spot if e[5]), "")
+def _place(iso2: str, key: str, n: int, spot: pd.DataFrame) -> Place:
+    spellings = spot["location"].value_counts(sort=True)
+    name = str(spellings.index[0])
+    arabic = [s for s in spellings.index if re.search("[\u0600-\u06ff]", s)]
+    example = next((e for e in spot["event_id"] if e), "")
     count = f"{len(spot)} event{'s' if len(spot) > 1 else ''}"
     return Place(
         place_id=f"{SOURCE}:{iso2.lower()}:{key}" + (f":{n + 1}" if n else ""),
         name_en=name,
         name_ar=arabic[0] if arabic else "",
         kind="town",
-        latitude=round(float(np.median([e[1] for e in spot])), 5),
-        longitude=round(float(np.median([e[2] for e in spot])), 5),
+        latitude=round(float(spot["latitude"].median()), 5),
+        longitude=round(float(spot["longitude"].median()), 5),
         country=iso2,
-        admin1=Counter(e[3] for e in spot).most_common(1)[0][0],
-        admin2=Counter(e[4] for e in spot).most_common(1)[0][0],
+        admin1=str(spot["admin1"].mode().iloc[0]),
+        admin2=str(spot["admin2"].mode().iloc[0]),
         population=-1,
         source=SOURCE,
         coord_source=f"the store: {count} coded there at precision 1"
         + (f", e.g. {example}" if example else ""),
-        names=tuple(spellings),
+        names=tuple(str(x) for x in spellings.index),
     )
 
 

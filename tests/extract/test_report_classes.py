@@ -704,3 +704,26 @@ def test_an_iraqi_district_is_its_seat_and_a_governorate_is_not_a_town_of_its_na
     # «محافظة صلاح الدين» is the governorate, not Pirmam (a resort near Erbil also so called)
     rows = drafts("سقطت ثلاثة صواريخ على قاعدة بلد الجوية في محافظة صلاح الدين مساء الاثنين.")
     assert [r[S.LOCATION] for r in rows] == ["Balad air base"]
+
+
+def test_a_town_a_direction_points_from_is_the_area_around_it_not_the_town() -> None:
+    rows = drafts(
+        "A roadside bomb killed three soldiers in an explosion north of Baghdad on Monday."
+    )
+    assert len(rows) == 1 and rows[0][S.GEO_PRECISION] >= 2
+    rows = drafts("Two bombings were carried out on a road east of the city of Manbij on Monday.")
+    assert [(r[S.SUB_EVENT_TYPE], r[S.GEO_PRECISION]) for r in rows] == [
+        ("Remote explosive/landmine/IED", 2)
+    ]
+
+
+def test_a_place_is_read_inside_the_district_its_own_words_put_it_in() -> None:
+    # the only "Khan" the gazetteer knows is a hamlet in Syria, far from Tarmiyah
+    rows = drafts(
+        "Three Iraqi soldiers were killed when a bomb went off during an operation in the Khan "
+        "area of Tarmiyah district on Monday.",
+        dt.datetime.fromisoformat("2022-12-12T20:00+03:00"),
+    )
+    assert len(rows) == 1 and rows[0][S.COUNTRY] == "Iraq"
+    assert rows[0][S.SUB_EVENT_TYPE] == "Remote explosive/landmine/IED"
+    assert km(point(rows[0]), (33.67, 44.40)) < 10 and rows[0][S.GEO_PRECISION] == 2

@@ -364,3 +364,16 @@ def test_arabic_spellings_that_differ_in_their_long_vowels_are_different_names(g
     # «كونيكو» and «كونوكو» keep four letters apart from their vowels: still one field
     one, other = (geocoder.geocode(m, country="SY") for m in ("حقل كونيكو", "حقل كونوكو"))
     assert one.place_id == other.place_id == "site:conoco-gas-plant"
+
+
+def test_a_name_far_from_the_town_its_mention_puts_it_in_is_coded_to_that_town():
+    khan = place("p:khan", "Khirbat Khan", 34.70, 36.56, "Khan", country="SY")
+    tarmiyah = place("p:tarmiyah", "At Tarmiyah", 33.67, 44.40, "Tarmiyah", country="IQ")
+    coder = Geocoder(Gazetteer.from_places([khan, tarmiyah]), region=("SY", "IQ"))
+    r = coder.geocode("the Khan area of Tarmiyah district", country="IQ")
+    assert r.place_id == "p:tarmiyah" and r.geo_precision == 2
+    assert "set aside" in r.reason and "Khirbat Khan" in r.reason
+    # near the town that situates it, the named place stands
+    near = place("p:khan2", "Khan Tarmiyah", 33.70, 44.42, "Khan", country="IQ")
+    coder = Geocoder(Gazetteer.from_places([khan, tarmiyah, near]), region=("SY", "IQ"))
+    assert coder.geocode("the Khan area of Tarmiyah district", country="IQ").place_id == "p:khan2"
