@@ -101,6 +101,7 @@ _KIND_HINTS: dict[str, frozenset[str]] = {
 _SCORES = {"exact": 1.0, "skeleton": 0.9, "core": 0.85}
 CLUSTER_KM = 12.0  # candidates closer than this are one place (a town and its governorate seat)
 FUZZY_CUTOFF = 86.0  # rapidfuzz ratio (0-100) below which a misspelling is not considered
+FUZZY_SKELETON = 75.0  # ... and on their consonant skeletons, below which it is another name
 FUZZY_MARGIN = 4.0  # how far the best fuzzy place must lead the runner-up
 NEAR_MAX_KM = 150.0  # a near point farther than this from every candidate says nothing
 POPULATION_RATIO = 10.0  # a place this many times larger than every rival wins by population
@@ -550,9 +551,14 @@ class Geocoder:
                 if len(key) < 5:
                     continue
                 choices, positions = table.within_reach(key, FUZZY_CUTOFF)
-                for _choice, score, pos in process.extract(
+                skel = skeleton(key)
+                for choice, score, pos in process.extract(
                     key, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=20
                 ):
+                    if fuzz.ratio(skel, skeleton(choice)) < FUZZY_SKELETON:
+                        # a misspelling keeps the consonants and varies the vowels: Kafraya is
+                        # not Kafr Zayta, however close their letters
+                        continue
                     for i in gaz.folded.places_at(int(positions[pos])).tolist():
                         if countries is not None and gaz.country(i) not in countries:
                             continue  # a key shared with a place of another country

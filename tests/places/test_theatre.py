@@ -377,3 +377,12 @@ def test_a_name_far_from_the_town_its_mention_puts_it_in_is_coded_to_that_town()
     near = place("p:khan2", "Khan Tarmiyah", 33.70, 44.42, "Khan", country="IQ")
     coder = Geocoder(Gazetteer.from_places([khan, tarmiyah, near]), region=("SY", "IQ"))
     assert coder.geocode("the Khan area of Tarmiyah district", country="IQ").place_id == "p:khan2"
+
+
+def test_a_misspelling_keeps_the_consonants_of_the_name():
+    zayta = place("p:zayta", "Kafr Zayta", 35.37, 36.60, country="SY")
+    mayadin = place("p:mayadin", "Al Mayadin", 35.02, 40.45, "Mayadin", country="SY")
+    coder = Geocoder(Gazetteer.from_places([zayta, mayadin]), region=("SY",))
+    assert coder.geocode("Mayadinn").place_id == "p:mayadin"  # a letter too many
+    # close in letters (ratio 88) but k-f-r-y is not k-f-r-z-t: another village, refused
+    assert not coder.geocode("Kafraya").matched
