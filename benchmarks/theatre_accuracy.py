@@ -11,6 +11,12 @@ Two lists, both from real material (never written beside the code):
 
 Each mention is geocoded bare (no country, no nearby places), in the region given (the analyst's
 ``CONFLICTMAP_REGION``); it counts when the point is within its tolerance (10 km) of the reference.
+A point given further off is counted as wrong, apart from the refusals: a wrong point misleads,
+a refusal says the place is not known.
+
+Then the places of the analyst's own events (:mod:`geo.places.known`): ACLED's rows split at
+their middle day, the earlier days as a store holds them after an import, the later days'
+locations geocoded with the gazetteer alone and with the places the earlier events name.
 
     .venv/bin/python -m benchmarks.theatre_accuracy [--region SY,IQ] [--dump SY.txt --dump IQ.txt]
 
