@@ -290,9 +290,15 @@ GENERIC_WORDS: dict[str, str] = {
             "northwest",
             "southeast",
             "southwest",
+            "northeastern",
+            "northwestern",
+            "southeastern",
+            "southwestern",
+            "central",
             # the district or subdistrict named after its seat ("Qaim district", «ناحية البصيرة»)
             "district",
             "subdistrict",
+            "sub",  # "sub-district", split at its hyphen
             "nahiya",
             "nahiyah",
             "nahiyat",

@@ -287,7 +287,7 @@ def place_phrases(
                     or gap_punct
                     or inside(toks[j].start, blocked)
                     or (word in words["stop"] and not vicinity_of)
-                    or word.isdigit()
+                    or (word.isdigit() and not _numbered_name(toks, j))
                 ):
                     break
                 j += 1
@@ -295,8 +295,15 @@ def place_phrases(
             original = s.nt.text(tok.start, tok.end)
             prev = toks[i - 1].text if i > 0 else ""
             name_like = original[:1].isupper() or tok.text in words["name_particles"]
+            # "in northeastern Diyala", "in eastern Diyala's Sa'diya sub-district": a direction
+            # before the name opens the phrase as "the" does
+            lead = (
+                generic_category(tok.text) in ("region_part", "vicinity")
+                and i + 1 < len(toks)
+                and s.nt.text(toks[i + 1].start, toks[i + 1].end)[:1].isupper()
+            )
             starts = (
-                (prev in words["start_after"] and (name_like or tok.text == "the"))
+                (prev in words["start_after"] and (name_like or tok.text == "the" or lead))
                 or (name_like and _names_site(s, toks, i, words))
                 or (
                     name_like and bool(phrases) and _coordinated(s, phrases[-1][1], tok.start, "en")
@@ -322,10 +329,11 @@ def place_phrases(
                     )
                 )
                 # "the surrounding Green Village area", "the eastern Mayadin countryside"
-                lead_in = all(t.text == "the" for t in toks[i:j]) and generic_category(word) in (
-                    "vicinity",
-                    "region_part",
-                )
+                # "in northeastern Diyala": the name after a direction that opened the phrase
+                areal = ("vicinity", "region_part")
+                lead_in = (
+                    generic_category(word) in areal and all(t.text == "the" for t in toks[i:j])
+                ) or (j == i + 1 and generic_category(tok.text) in areal)
                 if not (
                     word_original[:1].isupper()
                     or word in words["name_particles"]
@@ -351,6 +359,17 @@ def place_phrases(
     return phrases
 
 
+def _numbered_name(toks: list, j: int) -> bool:
+    """«البرج 22», «مطار تي فور»: a number right after the one word of a name is part of it
+    ("Tower 22"), where a number after a longer phrase is a count or a date."""
+    return (
+        j >= 1
+        and len(toks[j].text) <= 3
+        and toks[j - 1].text.startswith("ال")
+        and (j + 1 >= len(toks) or not toks[j + 1].text.isdigit())
+    )
+
+
 # Folded words: rivers and the countries of the theatre ("northeast Syria", «شمال شرقي سوريا»).
 _RIVERS = frozenset(["river", "euphrates", "tigris", "khabur", "نهر", "الفرات", "دجله", "الخابور"])
 _COUNTRIES = frozenset(
@@ -369,6 +388,10 @@ _COMMON_NOUNS = frozenset(
         *("السجن", "المشفي", "المستشفي", "المدرسه", "المسجد", "السوق", "الطريق", "المنزل"),
         *("البيت", "الحاجز", "المبني", "الشارع", "الساحه", "الحديقه", "المقر", "المستودع"),
         *("prison", "hospital", "school", "mosque", "market", "road", "house", "building"),
+        # the words institutions are named with ("Kurdistan Counter Terrorism", "the Security
+        # Directorate"): a capitalised name that is not a place
+        *("counter", "terrorism", "security", "directorate", "ministry", "general", "command"),
+        *("intelligence", "department", "agency", "office", "council", "committee", "service"),
     ]
 )
 # «مدينتي الميادين والبوكمال» "the two towns of": a dual or plural before a list of places

@@ -104,6 +104,7 @@ from geo.extract._spans import is_arabic
 Geocoder = Callable[..., Any]  # (mention, *, country=None, near=None) -> GeocodeResult
 
 MERGE_KM = 5.0
+STALE_DAYS = 14  # an event dated further back than this before the report is its background
 _EVIDENCE_LINE = re.compile(r"^\[(\d+):(\d+)\] (.*)$")
 
 _BACK_REFERENCE = {
@@ -276,7 +277,7 @@ def evidence_spans(evidence: str) -> list[tuple[int, int, str]]:
 # --- sentences ----------------------------------------------------------------------------------
 
 
-_THEATRE = ("Syria", "Iraq")
+_THEATRE = ("Syria", "Iraq", "Jordan")
 
 
 def _report_countries(sentences: list[Sentence], lexicon: trig.Lexicon, lang: str) -> list[str]:
@@ -581,6 +582,10 @@ def _clause_draft(
         day, day_end, precision = ctx.dateline.date(), None, 1
     else:
         day, day_end, precision = date.event_date, date.event_date_end, date.time_precision
+    if date_from == "stated" and (ctx.dateline.date() - day).days > STALE_DAYS:
+        # "a rocket attack on February 15 in Erbil" in a report of late March: history the
+        # report recalls, not its news
+        return []
     before = _DAY_AFTER[lang].search(norm, cs, ce)
     if before and before.end() <= decided_by.start:
         # "the attack came a day after drones were shot down near X": X was the day before

@@ -386,3 +386,8 @@ def test_a_misspelling_keeps_the_consonants_of_the_name():
     assert coder.geocode("Mayadinn").place_id == "p:mayadin"  # a letter too many
     # close in letters (ratio 88) but k-f-r-y is not k-f-r-z-t: another village, refused
     assert not coder.geocode("Kafraya").matched
+
+
+def test_a_hyphenated_sub_district_is_the_area_of_its_seat(geocoder):
+    r = geocoder.geocode("Sa’diya sub-district", country="IQ")
+    assert r.matched and r.name_en == "al-Sadiyah" and r.geo_precision == 2, r.reason
