@@ -757,3 +757,9 @@ def test_the_name_of_an_institution_is_not_a_place() -> None:
 def test_a_direction_before_a_governorate_opens_the_place_phrase() -> None:
     rows = drafts("Gunmen attacked a PMF checkpoint in northeastern Diyala on Monday.")
     assert [(r[S.LOCATION], r[S.GEO_PRECISION]) for r in rows] == [("Diyala Governorate", 3)]
+
+
+def test_a_time_of_day_is_not_a_town_abroad() -> None:
+    # «صباحاً» is "in the morning", not Sabha in Jordan
+    rows = drafts("استهدفت طائرات مسيرة صباحاً قاعدة التحالف في حقل العمر النفطي.")
+    assert [r[S.LOCATION] for r in rows] == ["al-Omar oil field"]
