@@ -259,8 +259,11 @@ def extract(
         dictionary=actors_mod.default(),
         geocode=_memo_geocoder(geocoder, countries=[c.iso2 for c in codes]),  # type: ignore[union-attr]
     )
-    drafts = _drafts(sentences, ctx)
-    events = _credit_claims(_merge(drafts), _claims(sentences, ctx))
+    from geo.places.geocode import same_report
+
+    with same_report():
+        drafts = _drafts(sentences, ctx)
+        events = _credit_claims(_merge(drafts), _claims(sentences, ctx))
     return _frame(events, text=text, source=source, url=url, ctx=ctx)
 
 

@@ -47,7 +47,9 @@ from __future__ import annotations
 import copy
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -539,6 +541,17 @@ class Geocoder:
     def _fuzzy(
         self, spans: list[tuple[list[str], tuple[str, ...]]], countries: frozenset[str] | None
     ) -> list[_Hit]:
+        memo = _FUZZY_MEMO.get()
+        if memo is None:
+            return self._fuzzy_search(spans, countries)
+        key = (id(self.gazetteer), tuple((tuple(k), left) for k, left in spans), countries)
+        if key not in memo:
+            memo[key] = self._fuzzy_search(spans, countries)
+        return memo[key]
+
+    def _fuzzy_search(
+        self, spans: list[tuple[list[str], tuple[str, ...]]], countries: frozenset[str] | None
+    ) -> list[_Hit]:
         from rapidfuzz import fuzz, process
 
         gaz = self.gazetteer
@@ -919,6 +932,21 @@ def _level_name(prior: _Prior, level: frozenset[str] | None) -> str:
     if level is None:
         return "world"
     return "country" if prior.iso2 and level == frozenset({prior.iso2}) else "region"
+
+
+_FUZZY_MEMO: ContextVar[dict | None] = ContextVar("fuzzy_memo", default=None)
+
+
+@contextmanager
+def same_report() -> Iterator[None]:
+    """Within it, a misspelling is searched for once per set of countries: one report asks the
+    geocoder the same phrase for each country of the theatre. Scoped to the caller's report, so
+    no answer outlives it."""
+    token = _FUZZY_MEMO.set({})
+    try:
+        yield
+    finally:
+        _FUZZY_MEMO.reset(token)
 
 
 SITUATED_KM = 60.0  # how far from a town that situates it ("X near Y", "X in Y") a place may lie

@@ -290,3 +290,19 @@ def test_generic_words_alone_name_no_place(geocoder):
         assert not geocoder.geocode(mention, country="SY").matched, mention
     desert = geocoder.geocode("البادية", country="SY")
     assert desert.matched and desert.kind == "region" and desert.geo_precision == 3
+
+
+def test_one_report_searches_a_misspelling_once_and_nothing_outlives_it(geocoder, monkeypatch):
+    from geo.places import geocode as G
+
+    searched = []
+    real = G.Geocoder._fuzzy_search
+    monkeypatch.setattr(
+        G.Geocoder, "_fuzzy_search", lambda self, *a: searched.append(a) or real(self, *a)
+    )
+    with G.same_report():
+        first = geocoder.geocode("Mayadinn", country="SY")
+        again = geocoder.geocode("Mayadinn", country="SY")
+    assert first == again and first.matched and len(searched) == 1
+    geocoder.geocode("Mayadinn", country="SY")  # another report: searched afresh
+    assert len(searched) == 2
