@@ -101,7 +101,7 @@ from geo.extract._places import describe_origin, find_places, km
 from geo.extract._roles import find_roles, pick_actors, unique
 from geo.extract._spans import is_arabic
 
-Geocoder = Callable[..., Any]  # (mention, *, country=None, near=None) -> GeocodeResult
+Geocoder = Callable[..., Any]  # (mention, *, country=None, misspellings=True) -> GeocodeResult
 
 MERGE_KM = 5.0
 STALE_DAYS = 14  # an event dated further back than this before the report is its background
@@ -226,7 +226,8 @@ def extract(
     url
         Link to the report (http or https), stored in ``source_url``.
     geocoder
-        A callable ``(mention, *, country, near) -> GeocodeResult``; default :func:`geo.places.geocode.geocode`.
+        A callable ``(mention, *, country, misspellings) -> GeocodeResult``, as
+        :meth:`geo.places.geocode.Geocoder.geocode`; default: the process-wide geocoder.
     country
         The report's country (English name or ISO code); default: the country the text names
         most, Syria when it names none.
@@ -311,8 +312,10 @@ def _memo_geocoder(geocoder: Geocoder | None, *, countries: list[str]) -> Callab
 
     def lookup(mention: str) -> Any:
         if mention not in memo:
-            for country in countries:
-                memo[mention] = geocoder(mention, country=country)
+            for n, country in enumerate(countries):
+                # close spellings in the report's own country only: in the others of the theatre
+                # a name must be written as the gazetteer has it
+                memo[mention] = geocoder(mention, country=country, misspellings=n == 0)
                 if memo[mention].matched:
                     break
         return memo[mention]

@@ -300,6 +300,7 @@ class _Prior:
     iso2: str | None = None
     country_name: str | None = None
     region: tuple[str, ...] = ()
+    misspellings: bool = True  # whether close spellings are sought when no name matches
 
     def levels(self) -> list[frozenset[str] | None]:
         """Country sets in the order they are searched; None is the whole world (no prior)."""
@@ -378,10 +379,12 @@ class Geocoder:
         country: str | None = None,
         near: Sequence[tuple[float, float]] | None = None,
         region: Sequence[str] | None = None,
+        misspellings: bool = True,
     ) -> GeocodeResult:
         """Resolve one place mention; see the module docstring for how.
 
         ``region`` replaces the geocoder's region for this call (ISO2 codes; ``()`` for none).
+        ``misspellings=False`` takes names as written only (no close spellings).
         """
         text = (mention or "").strip()
         if not text:
@@ -396,7 +399,9 @@ class Geocoder:
                     reason=f"unknown country {country!r}: give an ISO2/ISO3 code or English name",
                 )
             iso2, country_name = found.iso2, found.name
-        prior = _Prior(iso2, country_name, self.region if region is None else tuple(region))
+        prior = _Prior(
+            iso2, country_name, self.region if region is None else tuple(region), misspellings
+        )
         segments = split_mention(text)
         if not segments:
             return GeocodeResult(
@@ -530,7 +535,7 @@ class Geocoder:
             chosen = best(tier)
             if chosen is not None:
                 return chosen
-        if not abroad_exact:
+        if not abroad_exact and prior.misspellings:
             # A misspelling, at home only: a close spelling abroad is no guess an analyst makes.
             for level in levels:
                 fuzzy = self._fuzzy(spans, level)

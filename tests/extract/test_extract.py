@@ -350,7 +350,7 @@ def test_an_injected_geocoder_is_used() -> None:
 
     asked: list[str] = []
 
-    def geocoder(mention: str, *, country=None, near=None):
+    def geocoder(mention: str, *, country=None, near=None, misspellings=True):
         asked.append(mention)
         return Found(mention) if "Testville" in mention else Found(mention, matched=False)
 
