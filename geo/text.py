@@ -246,6 +246,7 @@ GENERIC_WORDS: dict[str, str] = {
     **dict.fromkeys(
         [
             "near",
+            "between",  # "an area between Khanaqin and Jalawla": near the first
             "nearby",
             "outskirts",
             "outskirt",

@@ -354,6 +354,20 @@ def place_phrases(
             # "an explosion north of Baghdad", "the outskirts of Hajin": the area around the
             # town, not the town (precision 2, or the governorate's 3)
             start = toks[i - 2].start
+        elif ctx.lang == "en" and i >= 1 and toks[i - 1].text == "between":
+            # "an area between Khanaqin and Jalawla": one place, near the first town named; the
+            # second only bounds it
+            start = toks[i - 1].start
+            if j + 1 < len(toks) and toks[j].text == "and":
+                bound = j + 1
+                while (
+                    bound < len(toks)
+                    and s.nt.text(toks[bound].start, toks[bound].end)[:1].isupper()
+                ):
+                    bound += 1
+                phrases.append((start, toks[j - 1].end))
+                i = bound
+                continue
         phrases.append((start, toks[j - 1].end))
         i = j
     return phrases

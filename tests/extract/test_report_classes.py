@@ -763,3 +763,13 @@ def test_a_time_of_day_is_not_a_town_abroad() -> None:
     # «صباحاً» is "in the morning", not Sabha in Jordan
     rows = drafts("استهدفت طائرات مسيرة صباحاً قاعدة التحالف في حقل العمر النفطي.")
     assert [r[S.LOCATION] for r in rows] == ["al-Omar oil field"]
+
+
+def test_an_area_between_two_towns_is_one_place_near_the_first() -> None:
+    rows = drafts(
+        "Coalition jets struck a hideout in an area between Khanaqin and Jalawla on Monday."
+    )
+    assert [(r[S.LOCATION], r[S.GEO_PRECISION]) for r in rows] == [("Khanaqin", 2)]
+    # fighting "between" two parties is not a place
+    rows = drafts("Clashes broke out between the SDF and the army in Hajin on Monday.")
+    assert [r[S.LOCATION] for r in rows] == ["Hajin"]
