@@ -126,7 +126,7 @@ if submitted:
                     lang=st.session_state.get("report_lang", "auto"),
                     url=url,
                     # the villages of the store's own events are places too
-                    geocoder=geocoder_with_store(data.store()).geocode,
+                    geocoder=geocoder_with_store(data.store(), events=data.events()).geocode,
                 )
         except ConflictmapError as exc:
             st.error(plain(str(exc)))

@@ -131,7 +131,7 @@ def cmd_geocode(args: argparse.Namespace) -> int:
     events = _loaded(store)
     countries = events[S.COUNTRY].tolist() if S.COUNTRY in events.columns else None
     region = parse_region(args.region) if args.region else default_region(countries)
-    coder = geocoder_with_store(store) if store is not None else default_geocoder()
+    coder = geocoder_with_store(store, events=events) if store is not None else default_geocoder()
     result = coder.geocode(
         args.mention, country=args.country, near=args.near or None, region=region
     )

@@ -15,7 +15,6 @@ gaps, they never override a curated site or a GeoNames town.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
@@ -133,16 +132,16 @@ def _place(iso2: str, key: str, n: int, spot: pd.DataFrame) -> Place:
 _MEMO: dict[str, tuple[int, Geocoder]] = {}
 
 
-def geocoder_with_store(
-    store: EventSource, *, base: Callable[[], Geocoder] | None = None
-) -> Geocoder:
-    """The process-wide geocoder, with the places ``store`` knows; rebuilt when its revision moves."""
+def geocoder_with_store(store: EventSource, *, events: pd.DataFrame | None = None) -> Geocoder:
+    """The geocoder with the places ``store`` knows, rebuilt when the store's revision moves.
+
+    ``events``: the store's events, when the caller holds them already (read otherwise)."""
     from geo.places.geocode import default_geocoder
 
     label = str(getattr(store, "path", None) or getattr(store, "url", None) or id(store))
     revision = store.revision()
     memo = _MEMO.get(label)
     if memo is None or memo[0] != revision:
-        coder = (base or default_geocoder)().with_known(known_places(store.load()))
-        _MEMO[label] = memo = (revision, coder)
+        held = store.load() if events is None else events
+        memo = _MEMO[label] = (revision, default_geocoder().with_known(known_places(held)))
     return memo[1]
