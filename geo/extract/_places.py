@@ -148,42 +148,10 @@ def best_place(
 
 # How far a place may lie from the place that frames it (by the frame's precision).
 _FRAME_KM = {1: 80.0, 2: 100.0, 3: 250.0}
-# Words that may link a place to its frame: prepositions, "province", directions, distances.
+# Words that may link a place to its frame besides the generic ones ("province", "eastern",
+# "outskirts": geo.text.generic_category): prepositions and distances.
 _LINK_WORDS = frozenset(
-    [
-        "in",
-        "of",
-        "the",
-        "at",
-        "near",
-        "province",
-        "governorate",
-        "countryside",
-        "region",
-        "district",
-        "area",
-        "outskirts",
-        "desert",
-        "eastern",
-        "western",
-        "northern",
-        "southern",
-        "east",
-        "west",
-        "north",
-        "south",
-        "northeast",
-        "northwest",
-        "southeast",
-        "southwest",
-        "km",
-        "kilometres",
-        "kilometers",
-        "miles",
-        "from",
-        "outside",
-        "within",
-    ]
+    ["in", "of", "the", "at", "from", "within", "km", "kilometres", "kilometers", "miles"]
 )
 
 
