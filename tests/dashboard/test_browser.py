@@ -15,19 +15,15 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import ROOT, make_event
+from browser_setup import ARTIFACTS, MAP_FRAME, POINT_PIXELS, POINTS_STATE, require_browser
+from conftest import make_event
 
-from dashboard import assets
-from dashboard.devserver import CHROMIUM, launch_chromium, leaving_machine, running_dashboard
+from dashboard.devserver import launch_chromium, leaving_machine, running_dashboard
 from geo import schema as S
 from geo.event_files import bundled_event_files, read_event_files
 from geo.query import Filters, apply
 from geo.store import GeoPackageStore
 
-ARTIFACTS = ROOT / "artifacts"
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-POINTS_STATE = "() => window.cmPoints ? window.cmPoints.state : null"
-POINT_PIXELS = "() => window.cmPoints.drawnPixels()"
 HOSTILE = (
     "HOSTILE-NOTE <script>alert('script ran')</script> "
     "<img src=x onerror=\"alert('onerror ran')\"> end of note"
@@ -35,11 +31,7 @@ HOSTILE = (
 
 pytestmark = pytest.mark.browser
 
-if not CHROMIUM.exists():
-    pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-if not assets.installed():
-    pytest.skip("map assets are not installed (make assets)", allow_module_level=True)
+sync_api = require_browser()
 
 
 @pytest.fixture(scope="module")

@@ -25,25 +25,19 @@ from urllib.parse import parse_qs, urlparse
 
 import pandas as pd
 import pytest
-from conftest import ROOT, make_event
+from browser_setup import ARTIFACTS, MAP_FRAME, require_browser
+from conftest import make_event
 from pmtiles.tile import TileType
 
 from dashboard import assets
-from dashboard.devserver import CHROMIUM, launch_chromium, leaving_machine, running_dashboard
+from dashboard.devserver import launch_chromium, leaving_machine, running_dashboard
 from geo.event_files import bundled_event_files, read_event_files
 from geo.places.tiles import describe, write_pmtiles
 from geo.store import GeoPackageStore
 
-ARTIFACTS = ROOT / "artifacts"
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-
 pytestmark = pytest.mark.browser
 
-if not CHROMIUM.exists():
-    pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-if not assets.installed():
-    pytest.skip("map assets are not installed (make assets)", allow_module_level=True)
+sync_api = require_browser()
 Image = pytest.importorskip("PIL.Image")
 ImageDraw = pytest.importorskip("PIL.ImageDraw")
 

@@ -10,25 +10,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser_setup import ARTIFACTS, MAP_FRAME, POINT_PIXELS, require_browser
 from conftest import ROOT
 
-from dashboard import assets
-from dashboard.devserver import CHROMIUM, launch_chromium, running_dashboard
+from dashboard.devserver import launch_chromium, running_dashboard
 from geo.event_files import add_event_files
 from geo.store import GeoPackageStore
 
-ARTIFACTS = ROOT / "artifacts"
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-POINT_PIXELS = "() => window.cmPoints.drawnPixels()"
 FOUNDING = ROOT / "data" / "events" / "2022-10-23_syriatv_omar-field.yaml"
 
 pytestmark = pytest.mark.browser
 
-if not CHROMIUM.exists():
-    pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-if not assets.installed():
-    pytest.skip("map assets are not installed (make assets)", allow_module_level=True)
+sync_api = require_browser()
 
 
 @pytest.fixture(scope="module")

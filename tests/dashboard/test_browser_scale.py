@@ -17,27 +17,20 @@ from urllib.parse import urlparse
 
 import numpy as np
 import pytest
-from conftest import ROOT
+from browser_setup import ARTIFACTS, MAP_FRAME, require_browser
 
-from dashboard import assets
-from dashboard.devserver import CHROMIUM, launch_chromium, running_dashboard
+from dashboard.devserver import launch_chromium, running_dashboard
 from geo import schema as S
 from geo.payload import TYPES
 from geo.query import Filters, apply
 from geo.store import GeoPackageStore
 from geo.synthetic import synthetic_events
 
-ARTIFACTS = ROOT / "artifacts"
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 STATE = "() => window.cmPoints ? window.cmPoints.state : null"
 
 pytestmark = pytest.mark.browser
 
-if not CHROMIUM.exists():
-    pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-if not assets.installed():
-    pytest.skip("map assets are not installed (make assets)", allow_module_level=True)
+sync_api = require_browser()
 
 
 @pytest.fixture(scope="module")
